@@ -1,0 +1,172 @@
+"""Algorithms on the prerequisite graph.
+
+The graph is given as a mapping from each topic id to the ids it requires, in guide order.
+Every function here is pure and knows nothing about YAML or the database.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from graphlib import TopologicalSorter
+
+Requires = Mapping[str, Sequence[str]]
+
+
+def find_cycles(requires: Requires) -> list[list[str]]:
+    """One cycle per strongly connected component that has one, each as [a, b, ..., a].
+
+    An arrow a -> b means "a requires b". Self-loops count as cycles of length one.
+    """
+    cycles = []
+    for component in _strongly_connected_components(requires):
+        members = set(component)
+        start = min(component, key=list(requires).index)
+        if len(component) == 1 and start not in requires[start]:
+            continue
+        cycles.append(_cycle_through(start, requires, members))
+    return cycles
+
+
+def _strongly_connected_components(requires: Requires) -> list[list[str]]:
+    """Tarjan's algorithm, iterative so that long prerequisite chains cannot overflow the stack."""
+    index: dict[str, int] = {}
+    lowlink: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components = []
+    counter = 0
+    for root in requires:
+        if root in index:
+            continue
+        work = [(root, iter(requires[root]))]
+        index[root] = lowlink[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in requires:
+                    continue
+                if child not in index:
+                    index[child] = lowlink[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(requires[child])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    lowlink[node] = min(lowlink[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                lowlink[parent] = min(lowlink[parent], lowlink[node])
+            if lowlink[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+    return components
+
+
+def _cycle_through(start: str, requires: Requires, members: set[str]) -> list[str]:
+    """A shortest cycle from `start` back to itself, staying inside one component (breadth-first)."""
+    previous: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in requires[node]:
+                if child not in members:
+                    continue
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if child not in previous:
+                    previous[child] = node
+                    following.append(child)
+        frontier = following
+    raise AssertionError("a component with a cycle must have a path back to its start")
+
+
+def topological_order(requires: Requires, among: Iterable[str] | None = None) -> list[str]:
+    """Prerequisites before the topics that need them; ties broken by guide order.
+
+    `among` restricts the result to those topics (their relative order still respects every
+    path through the whole graph). The graph must be acyclic.
+    """
+    position = {topic: i for i, topic in enumerate(requires)}
+    sorter = TopologicalSorter({topic: tuple(requires[topic]) for topic in requires})
+    sorter.prepare()
+    ready: list[tuple[int, str]] = []
+    order = []
+    while sorter.is_active():
+        for topic in sorter.get_ready():
+            heapq.heappush(ready, (position[topic], topic))
+        _, topic = heapq.heappop(ready)
+        order.append(topic)
+        sorter.done(topic)
+    if among is None:
+        return order
+    wanted = set(among)
+    return [topic for topic in order if topic in wanted]
+
+
+def ancestor_sets(requires: Requires) -> dict[str, int]:
+    """For each topic, a bit set (an int indexed by guide position) of everything it depends on."""
+    bit = {topic: 1 << i for i, topic in enumerate(requires)}
+    ancestors: dict[str, int] = {}
+    for topic in topological_order(requires):
+        mask = 0
+        for prerequisite in requires[topic]:
+            mask |= bit[prerequisite] | ancestors[prerequisite]
+        ancestors[topic] = mask
+    return ancestors
+
+
+def redundant_edges(requires: Requires) -> list[tuple[str, str, str]]:
+    """Edges (topic, prerequisite, via) where `prerequisite` is already implied through `via`."""
+    bit = {topic: 1 << i for i, topic in enumerate(requires)}
+    ancestors = ancestor_sets(requires)
+    found = []
+    for topic, prerequisites in requires.items():
+        for prerequisite in prerequisites:
+            for other in prerequisites:
+                if other != prerequisite and ancestors[other] & bit[prerequisite]:
+                    found.append((topic, prerequisite, other))
+                    break
+    return found
+
+
+def longest_chain(requires: Requires) -> list[str]:
+    """The longest prerequisite path, foundation first (empty for an empty graph)."""
+    length: dict[str, int] = {}
+    best_parent: dict[str, str | None] = {}
+    for topic in topological_order(requires):
+        parent = max(requires[topic], key=lambda p: length[p], default=None)
+        best_parent[topic] = parent
+        length[topic] = 1 + (length[parent] if parent else 0)
+    if not length:
+        return []
+    node: str | None = max(length, key=lambda t: length[t])
+    chain = []
+    while node is not None:
+        chain.append(node)
+        node = best_parent[node]
+    return chain[::-1]
+
+
+def members(mask: int, order: Sequence[str]) -> list[str]:
+    """The topics whose bits are set in `mask`, in guide order."""
+    return [topic for i, topic in enumerate(order) if mask >> i & 1]

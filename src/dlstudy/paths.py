@@ -1,0 +1,22 @@
+"""Where things live. Nothing here is computed at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+GUIDE_ENV = "DLSTUDY_GUIDE"
+
+
+def shipped_guide() -> Path:
+    """The guide that ships with dlstudy: inside the installed package, or in a source checkout."""
+    packaged = Path(__file__).parent / "data" / "topics.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "topics.yaml"
+
+
+def guide_path() -> Path:
+    """The guide in use: `DLSTUDY_GUIDE` if set, else the shipped one."""
+    override = os.environ.get(GUIDE_ENV)
+    return Path(override).expanduser() if override else shipped_guide()

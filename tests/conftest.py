@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# A small valid guide; tests edit copies of it to produce each kind of error.
+TINY_GUIDE = """\
+title: Tiny guide
+sections:
+  - id: basics
+    title: Basics
+    groups:
+      - id: core
+        title: Core
+        topics:
+          - id: mlp
+            title: Multilayer Perceptrons
+            queries: [feedforward networks]
+            goal: basic neural computation
+            cards:
+              - {id: layers, question: What does a hidden layer compute?, answer: An affine map then a nonlinearity.}
+              - {id: backprop, question: What does backpropagation compute?, answer: Gradients of the loss by the chain rule.}
+          - id: cnn
+            title: CNN Fundamentals
+            queries: [convolution pooling]
+            goal: spatial features
+            requires: [mlp]
+            cards:
+              - {id: conv, question: What does a convolution layer share across positions?, answer: Its filter weights.}
+              - {id: pool, question: What does pooling do?, answer: Downsamples feature maps spatially.}
+          - id: resnet
+            title: ResNet
+            queries: [residual networks]
+            goal: very deep networks
+            requires: [cnn]
+            cards:
+              - {id: skip, question: What does a residual block output?, answer: x + F(x).}
+              - {id: depth, question: Why do skip connections help depth?, answer: Gradients flow through the identity path.}
+tracks:
+  - id: classification
+    title: Image Classification
+    topics: [mlp, cnn, resnet]
+levels:
+  - id: vision-101
+    title: Vision 101
+    domain: vision
+    rank: 101
+    topics: [mlp, cnn]
+  - id: vision-201
+    title: Vision 201
+    domain: vision
+    rank: 201
+    topics: [resnet]
+"""
+
+
+@pytest.fixture
+def write_guide(tmp_path: Path):
+    """Write guide text (dedented) to a file and return its path."""
+
+    def write(text: str, name: str = "guide.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write

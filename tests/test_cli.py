@@ -1,0 +1,79 @@
+"""The command line: check, --version, --help, and the error boundary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from conftest import TINY_GUIDE
+from dlstudy import __version__
+from dlstudy.cli import app
+
+runner = CliRunner()
+
+
+def test_check_shipped_guide():
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.stderr
+    assert "ok Deep Learning Study Guide" in result.stdout
+    topics = int(result.stdout.split("topics")[1].split()[0])
+    assert topics >= 190
+    for label in ("sections", "groups", "cards", "prerequisite edges", "roots", "longest chain", "tracks", "levels"):
+        assert label in result.stdout
+
+
+def test_check_a_given_file(write_guide):
+    result = runner.invoke(app, ["check", str(write_guide(TINY_GUIDE))])
+    assert result.exit_code == 0
+    assert "longest chain" in result.stdout and "3 topics: mlp -> cnn -> resnet" in result.stdout
+
+
+def test_check_reports_every_problem_on_stderr(write_guide):
+    bad = TINY_GUIDE.replace("requires: [cnn]", "requires: [cnm]").replace("goal: spatial", "gaol: spatial")
+    path = write_guide(bad)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith(f"dlstudy: {path}") for line in lines)
+    assert "unknown prerequisite 'cnm' (did you mean 'cnn'?)" in result.stderr
+    assert lines[-1].endswith("problems; the guide was not loaded")
+    assert "Traceback" not in result.stderr
+
+
+def test_guide_from_environment(write_guide):
+    path = write_guide(TINY_GUIDE)
+    result = runner.invoke(app, ["check"], env={"DLSTUDY_GUIDE": str(path)})
+    assert result.exit_code == 0
+    assert str(path) in result.stdout
+
+
+def test_version_and_help():
+    assert runner.invoke(app, ["--version"]).stdout.strip() == f"dlstudy {__version__}"
+    help_text = runner.invoke(app, ["--help"]).stdout
+    assert "check" in help_text and "--version" in help_text
+
+
+def test_python_dash_m_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "dlstudy", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"dlstudy {__version__}"
+
+
+def test_missing_guide_file_is_a_clean_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "dlstudy", "check", str(tmp_path / "none.yaml")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "cannot read the guide" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_core_modules_do_not_import_the_cli_stack():
+    code = (
+        "import sys, dlstudy.topics, dlstudy.graph, dlstudy.study, dlstudy.paths, dlstudy.errors;"
+        "print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
