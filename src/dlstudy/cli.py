@@ -57,14 +57,251 @@ def check(
     ] = None,
 ) -> None:
     """Validate a study guide and print its summary, or every problem found (exit status 1)."""
-    from rich.console import Console
 
     from dlstudy import paths, render
     from dlstudy.study import summarize
     from dlstudy.topics import load_guide
 
     guide = load_guide(path or paths.guide_path())
-    Console().print(render.guide_summary(summarize(guide)))
+    _print(render.guide_summary(summarize(guide)))
+
+
+# --- shared plumbing: the clock, the guide, the database ---------------------------------------
+
+NOW_ENV = "DLSTUDY_NOW"  # tests fix the clock with an ISO timestamp
+
+
+def _now():
+    import os
+    from datetime import UTC, datetime
+
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise DlstudyError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _guide():
+    from dlstudy import paths
+    from dlstudy.topics import load_guide
+
+    return load_guide(paths.guide_path())
+
+
+def _store(now):
+    from dlstudy import paths
+    from dlstudy.db import open_database
+    from dlstudy.store import Store
+
+    return Store(open_database(paths.database_path(), now, paths.backups_dir()))
+
+
+def _print(renderable) -> None:
+    from rich.console import Console
+
+
+    Console(highlight=False, markup=False).print(renderable)
+
+
+def _print_json(data) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+TopicArg = Annotated[str, typer.Argument(help="Topic id, or an unambiguous part of its title.")]
+ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Do not ask when prerequisites are unmet.")]
+
+
+def _set_status(name: str, status: str, force: bool) -> None:
+    from dlstudy import study
+
+    now = _now()
+    guide = _guide()
+    topic = study.resolve_topic(guide, name)
+    store = _store(now)
+    statuses = {t: p.status for t, p in store.progress().items()}
+    missing = study.missing_prerequisites(guide, statuses, topic.id)
+    if missing and status in (study.Status.LEARNING, study.Status.LEARNED) and not force:
+        names = ", ".join(f"{t.title} [{t.id}]" for t in missing)
+        typer.echo(f"{topic.title} has unmet prerequisites: {names}", err=True)
+        try:
+            agreed = typer.confirm("Mark it anyway?", default=False, err=True)
+        except typer.Abort:
+            agreed = False
+        if not agreed:
+            typer.echo("not marked; use --force to mark it anyway", err=True)
+            raise typer.Exit(1)
+    store.set_status(topic.id, status, now)
+    typer.echo(f"{topic.title} [{topic.id}]: {status}")
+
+
+@app.command()
+def start(topic: TopicArg, force: ForceOpt = False) -> None:
+    """Mark a topic as being learned."""
+    _set_status(topic, "learning", force)
+
+
+@app.command()
+def done(topic: TopicArg, force: ForceOpt = False) -> None:
+    """Mark a topic as learned."""
+    _set_status(topic, "learned", force)
+
+
+@app.command()
+def skip(topic: TopicArg) -> None:
+    """Mark a topic as already known: it counts as done for prerequisites."""
+    _set_status(topic, "skipped", True)
+
+
+@app.command()
+def reset(topic: TopicArg) -> None:
+    """Mark a topic as new again."""
+    _set_status(topic, "new", True)
+
+
+def _standing_goal(guide, store):
+    from dlstudy import study
+
+    saved = store.setting("goal") or {}
+    goal = guide.topics.get(saved.get("topic", ""))
+    track = next((t for t in guide.tracks if t.id == saved.get("track")), None)
+    if saved and goal is None and track is None:
+        typer.echo(f"dlstudy: the saved goal {saved} is no longer in the guide; ignoring it", err=True)
+    return goal, track
+
+
+@app.command("next")
+def next_(
+    goal: Annotated[Optional[str], typer.Option("--goal", "-g", help="Print the learning path to this topic.")] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow one of the problem tracks.")] = None,
+    count: Annotated[int, typer.Option("-n", min=1, help="How many suggestions.")] = 5,
+    show_all: Annotated[bool, typer.Option("--all", help="Every unlocked topic.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
+    from dlstudy import render, study
+
+    now = _now()
+    guide = _guide()
+    store = _store(now)
+    statuses = {t: p.status for t, p in store.progress().items()}
+    if goal is not None:
+        target = study.resolve_topic(guide, goal)
+        steps = study.learning_path(guide, statuses, target)
+        if as_json:
+            _print_json(render.learning_path_data(target, steps))
+        else:
+            _print(render.learning_path(target, steps))
+        return
+    standing_goal, standing_track = _standing_goal(guide, store)
+    chosen_track = study.resolve_track(guide, track) if track else standing_track
+    plan = study.plan_next(guide, statuses, goal=None if track else standing_goal, track=chosen_track,
+                           limit=None if show_all else count)
+    if as_json:
+        _print_json(render.next_plan_data(plan))
+    else:
+        _print(render.next_plan(plan))
+
+
+@app.command("goal")
+def goal_(
+    topic: Annotated[Optional[str], typer.Argument(help="Topic to aim at.")] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow a problem track instead.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget the standing goal.")] = False,
+) -> None:
+    """Set (or show, or clear) the standing goal or track that `next` follows."""
+    from dlstudy import study
+
+    if sum(x is not None and x is not False for x in (topic, track, clear or None)) > 1:
+        raise DlstudyError("give one of TOPIC, --track NAME or --clear")
+    now = _now()
+    guide = _guide()
+    store = _store(now)
+    if clear:
+        store.set_setting("goal", None)
+        typer.echo("goal cleared")
+    elif topic is not None:
+        target = study.resolve_topic(guide, topic)
+        store.set_setting("goal", {"topic": target.id})
+        typer.echo(f"goal: {target.title} [{target.id}]")
+    elif track is not None:
+        chosen = study.resolve_track(guide, track)
+        store.set_setting("goal", {"track": chosen.id})
+        typer.echo(f"track: {chosen.title} [{chosen.id}]")
+    else:
+        current, current_track = _standing_goal(guide, store)
+        if current is not None:
+            typer.echo(f"goal: {current.title} [{current.id}]")
+        elif current_track is not None:
+            typer.echo(f"track: {current_track.title} [{current_track.id}]")
+        else:
+            typer.echo("no goal set; `dlstudy goal TOPIC` or `dlstudy goal --track NAME` sets one")
+
+
+@app.command()
+def status() -> None:
+    """Progress per section and overall, topics in progress and the current goal."""
+    from dlstudy import render, study
+
+    now = _now()
+    guide = _guide()
+    store = _store(now)
+    statuses = {t: p.status for t, p in store.progress().items()}
+    goal, track = _standing_goal(guide, store)
+    _print(render.progress_report(study.progress_report(guide, statuses, goal, track)))
+
+
+@app.command()
+def tree(
+    section: Annotated[Optional[str], typer.Argument(help="Only this section (id or part of its title).")] = None,
+) -> None:
+    """The guide as a tree with a status mark on every topic."""
+    from dlstudy import render, study
+
+    now = _now()
+    guide = _guide()
+    statuses = {t: p.status for t, p in _store(now).progress().items()}
+    section_ids = [s.id for s in guide.sections]
+    if section is not None:
+        section_ids = [s.id for s in guide.sections
+                       if section == s.id or study._words(section) in study._words(s.title)]
+        if not section_ids:
+            raise DlstudyError(f"no section matches '{section}'; sections: {', '.join(s.id for s in guide.sections)}")
+    states = {t: study.state_of(guide, statuses, t) for t in guide.topics}
+    _print(render.tree(guide, states, section_ids))
+
+
+@app.command()
+def show(topic: TopicArg) -> None:
+    """Everything about one topic: prerequisites and their status, what it unlocks, searches, cards."""
+    from dlstudy import render, study
+
+    now = _now()
+    guide = _guide()
+    target = study.resolve_topic(guide, topic)
+    statuses = {t: p.status for t, p in _store(now).progress().items()}
+    _print(render.topic_details(study.topic_details(guide, statuses, target)))
+
+
+@app.command("paths")
+def paths_() -> None:
+    """Where the database, the guide, the settings and the backups live."""
+    from dlstudy import paths, render
+
+    database = paths.database_path()
+    _print(render.data_paths([
+        ("database", str(database)),
+        ("guide", str(paths.guide_path())),
+        ("config", f"{database} (settings are kept in the database)"),
+        ("backups", str(paths.backups_dir())),
+    ]))
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 GUIDE_ENV = "DLSTUDY_GUIDE"
+HOME_ENV = "DLSTUDY_HOME"
+DATABASE_NAME = "dlstudy.db"
 
 
 def shipped_guide() -> Path:
@@ -20,3 +22,21 @@ def guide_path() -> Path:
     """The guide in use: `DLSTUDY_GUIDE` if set, else the shipped one."""
     override = os.environ.get(GUIDE_ENV)
     return Path(override).expanduser() if override else shipped_guide()
+
+
+def data_dir() -> Path:
+    """The learner's data folder: `DLSTUDY_HOME` if set, else the platform's user data folder."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("dlstudy", appauthor=False)
+
+
+def database_path() -> Path:
+    return data_dir() / DATABASE_NAME
+
+
+def backups_dir() -> Path:
+    return data_dir() / "backups"

@@ -35,3 +35,179 @@ def _counts(items: tuple[tuple[str, int], ...]) -> str:
     if not items:
         return "none"
     return f"{len(items)}: " + ", ".join(f"{name} ({count})" for name, count in items)
+
+
+# --- progress and next steps -------------------------------------------------------------------
+
+STATE_MARKS = {
+    "learned": ("✓", "green"),
+    "learning": ("~", "yellow"),
+    "skipped": ("»", "cyan"),
+    "unlocked": ("○", "bold"),
+    "locked": ("·", "dim"),
+}
+
+
+def _mark(state: str) -> Text:
+    symbol, style = STATE_MARKS[state]
+    return Text(f"{symbol} ", style=style)
+
+
+def _topic_line(topic, state: str | None = None) -> Text:
+    line = Text()
+    if state:
+        line.append_text(_mark(state))
+    line.append(topic.title, style="bold")
+    line.append(f"  [{topic.id}]", style="dim")
+    return line
+
+
+def next_plan(plan) -> RenderableType:
+    parts: list[RenderableType] = []
+    if plan.new_learner:
+        parts.append(Text("New here? Start with the foundations below; mark a topic with "
+                          "`dlstudy start TOPIC`, and `dlstudy done TOPIC` when you have learned it.",
+                          style="italic"))
+    if plan.goal is not None:
+        parts.append(Text(f"Goal: {plan.goal.title}", style="bold magenta"))
+    if plan.track is not None:
+        parts.append(Text(f"Track: {plan.track.title}", style="bold magenta"))
+    if plan.in_progress:
+        parts.append(Text("In progress", style="bold underline"))
+        parts.extend(_topic_line(t, "learning") for t in plan.in_progress)
+    if plan.suggestions:
+        shown = len(plan.suggestions)
+        parts.append(Text(f"Next ({shown} of {plan.unlocked_count} unlocked)", style="bold underline"))
+        for number, suggestion in enumerate(plan.suggestions, 1):
+            topic = suggestion.topic
+            parts.append(Text.assemble(f"{number}. ", (topic.title, "bold"), (f"  [{topic.id}]", "dim")))
+            for reason in suggestion.reasons:
+                parts.append(Text(f"   - {reason}", style="green"))
+            parts.append(Text.assemble("   search: ", (" | ".join(topic.queries), "cyan")))
+            parts.append(Text.assemble("   to understand: ", topic.goal))
+    elif plan.left == 0:
+        parts.append(Text("Every topic is learned or skipped. Well done.", style="bold green"))
+    elif not plan.in_progress:
+        parts.append(Text("Nothing is unlocked: finish the topics in progress first."))
+    return Group(*parts)
+
+
+def next_plan_data(plan) -> dict:
+    return {
+        "goal": plan.goal.id if plan.goal else None,
+        "track": plan.track.id if plan.track else None,
+        "in_progress": [t.id for t in plan.in_progress],
+        "unlocked": plan.unlocked_count,
+        "left": plan.left,
+        "suggestions": [
+            {"id": s.topic.id, "title": s.topic.title, "reasons": list(s.reasons), "unlocks": list(s.unlocks),
+             "queries": list(s.topic.queries), "goal": s.topic.goal}
+            for s in plan.suggestions
+        ],
+    }
+
+
+def learning_path(goal, steps) -> RenderableType:
+    if not steps:
+        return Text(f"{goal.title} is already learned or skipped: nothing left on its path.")
+    parts: list[RenderableType] = [Text.assemble("Path to ", (goal.title, "bold magenta"),
+                                                 f": {len(steps)} topic{'s' if len(steps) != 1 else ''} left")]
+    for number, step in enumerate(steps, 1):
+        line = Text(f"{number:>3}. ")
+        line.append_text(_topic_line(step.topic, step.state))
+        line.append(f"  {step.state}", style=STATE_MARKS[step.state][1])
+        parts.append(line)
+    return Group(*parts)
+
+
+def learning_path_data(goal, steps) -> dict:
+    return {"goal": goal.id, "left": len(steps),
+            "path": [{"id": s.topic.id, "title": s.topic.title, "state": s.state} for s in steps]}
+
+
+def progress_report(report) -> RenderableType:
+    from rich.progress_bar import ProgressBar
+
+    table = Table(box=None, padding=(0, 1))
+    table.add_column("section")
+    table.add_column("progress", width=24)
+    table.add_column("done", justify="right")
+    table.add_column("learning", justify="right")
+    for row in (*report.sections, report.overall):
+        style = "bold" if row is report.overall else None
+        table.add_row(Text(row.title, style=style), ProgressBar(total=max(row.total, 1), completed=row.done,
+                                                                 width=24),
+                      f"{row.done}/{row.total}", str(row.counts["learning"]))
+    counts = report.overall.counts
+    parts: list[RenderableType] = [
+        table,
+        Text(f"learned {counts['learned']}  learning {counts['learning']}  skipped {counts['skipped']}  "
+             f"new {counts['new']}"),
+    ]
+    if report.goal is not None:
+        parts.append(Text(f"goal: {report.goal.title} [{report.goal.id}]", style="magenta"))
+    if report.track is not None:
+        parts.append(Text(f"track: {report.track.title} [{report.track.id}]", style="magenta"))
+    if report.in_progress:
+        parts.append(Text("in progress:", style="bold"))
+        parts.extend(_topic_line(t, "learning") for t in report.in_progress)
+    if report.orphans:
+        parts.append(Text("kept progress for topics no longer in the guide:", style="yellow"))
+        parts.extend(Text(f"  {topic_id}: {status}") for topic_id, status in report.orphans)
+    return Group(*parts)
+
+
+def tree(guide, states: dict[str, str], section_ids: list[str]) -> RenderableType:
+    from rich.tree import Tree
+
+    root = Tree(Text(guide.title, style="bold"))
+    for section in guide.sections:
+        if section.id not in section_ids:
+            continue
+        branch = root.add(Text.assemble((section.title, "bold blue"), (f"  [{section.id}]", "dim")))
+        for group in section.groups:
+            twig = branch.add(Text(group.title, style="bold"))
+            for topic_id in group.topic_ids:
+                twig.add(_topic_line(guide.topics[topic_id], states[topic_id]))
+    legend = Text("  ".join(f"{symbol} {state}" for state, (symbol, _) in STATE_MARKS.items()), style="dim")
+    return Group(root, legend)
+
+
+def topic_details(details) -> RenderableType:
+    topic = details.topic
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("id", topic.id)
+    table.add_row("status", Text.assemble(_mark(details.state), details.state))
+    table.add_row("section", f"{details.section_title} > {details.group_title}")
+    table.add_row("search", "\n".join(topic.queries))
+    table.add_row("to understand", topic.goal)
+    if topic.aliases:
+        table.add_row("also called", ", ".join(topic.aliases))
+    table.add_row("requires", _listing(details.prerequisites) or "nothing: a foundation")
+    table.add_row("unlocks", _listing(details.unlocks) or "nothing")
+    if details.missing:
+        table.add_row("locked by", ", ".join(f"{t.title} [{t.id}]" for t in details.missing))
+    table.add_row("tracks", ", ".join(t.title for t in details.tracks) or "none")
+    table.add_row("level", ", ".join(details.levels) or "none")
+    table.add_row("cards", str(len(topic.cards)))
+    return Group(Text(topic.title, style="bold underline"), table)
+
+
+def _listing(items) -> Text:
+    text = Text()
+    for i, (topic, state) in enumerate(items):
+        if i:
+            text.append("\n")
+        text.append_text(_topic_line(topic, state))
+    return text
+
+
+def data_paths(rows: list[tuple[str, str]]) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in rows:
+        table.add_row(name, value)
+    return table

@@ -1,0 +1,133 @@
+"""The engine: SQLite pragmas on every connection, checks before use, migrations with a backup first."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+
+from dlstudy.errors import DlstudyError
+
+# Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
+REVISIONS = ("0001",)
+HEAD = REVISIONS[-1]
+BUSY_TIMEOUT_MS = 5000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseError(DlstudyError):
+    """The database cannot be used as it is; it has been left untouched."""
+
+
+def open_database(path: Path, now: datetime, backups: Path) -> Engine:
+    """An engine on the learner's database, created or migrated to the current schema if needed.
+
+    The file is inspected read-only first, so a file dlstudy refuses is never written to.
+    """
+    tables, revision = _inspect(path)
+    if revision is None and tables:
+        raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
+                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
+    if revision is not None and revision not in REVISIONS:
+        raise DatabaseError(f"{path}: made by a newer dlstudy (schema {revision}); upgrade dlstudy to use it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    engine = _engine(path)
+    if revision == HEAD:
+        return engine
+    try:
+        if revision is not None:
+            backup_database(path, backups, now, reason=f"before-migration-{revision}-to-{HEAD}")
+        _migrate(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        raise DatabaseError(f"{path}: {_reason(error)}") from None
+    return engine
+
+
+def _inspect(path: Path) -> tuple[set[str], str | None]:
+    """The tables and schema revision of an existing database, read without writing anything."""
+    if not path.exists():
+        return set(), None
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseError(f"{path}: cannot read the database ({error.strerror})") from None
+    if not header:
+        return set(), None
+    if header != _SQLITE_HEADER:
+        raise DatabaseError(f"{path}: not a SQLite database; dlstudy leaves it untouched")
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return tables, revision
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: {_reason_text(str(error))}") from None
+    finally:
+        connection.close()
+
+
+def _engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    return engine
+
+
+def _migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "dlstudy:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def backup_database(path: Path, backups: Path, now: datetime, reason: str) -> Path:
+    """A consistent copy of the database (SQLite's online backup), named by time and reason."""
+    backups.mkdir(parents=True, exist_ok=True)
+    target = backups / f"dlstudy-{now:%Y%m%d-%H%M%S}-{reason}.db"
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def _reason(error: DBAPIError) -> str:
+    return _reason_text(str(error.orig) if error.orig is not None else str(error))
+
+
+def _reason_text(message: str) -> str:
+    if "locked" in message:
+        return "the database is busy in another dlstudy process; try again"
+    if "readonly" in message or "read-only" in message:
+        return "the database is read-only; check the file's permissions"
+    if "not a database" in message or "malformed" in message:
+        return "the database file is damaged or not a database; it has been left untouched"
+    return message

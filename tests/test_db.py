@@ -1,0 +1,98 @@
+"""The database: pragmas, aware UTC datetimes, migrations that match the models, refusals that touch nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from dlstudy import db
+from dlstudy.cli import app
+from dlstudy.models import Base
+from dlstudy.store import Store
+from guides import write_guide
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+
+
+def open_db(tmp_path: Path):
+    return db.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
+
+
+def test_every_connection_has_the_pragmas(tmp_path):
+    engine = open_db(tmp_path)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_datetimes_are_aware_utc_both_ways(tmp_path):
+    store = Store(open_db(tmp_path))
+    paris = timezone(timedelta(hours=1))
+    store.set_status("mlp", "learning", datetime(2026, 11, 21, 11, 30, tzinfo=paris))
+    row = store.progress()["mlp"]
+    assert row.started_at == datetime(2026, 11, 21, 10, 30, tzinfo=UTC)
+    assert row.started_at.tzinfo is UTC
+    with pytest.raises(Exception, match="naive datetime"):
+        store.set_status("mlp", "learned", datetime(2026, 11, 21, 12, 0))
+
+
+def test_blank_database_migrated_to_head_matches_the_models(tmp_path):
+    engine = open_db(tmp_path)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == db.HEAD
+
+
+def test_known_revisions_match_the_migration_scripts():
+    config = Config()
+    config.set_main_option("script_location", "dlstudy:migrations")
+    scripts = ScriptDirectory.from_config(config)
+    history = [script.revision for script in reversed(list(scripts.walk_revisions()))]
+    assert tuple(history) == db.REVISIONS
+
+
+def test_a_copy_is_taken_before_a_migration(tmp_path, monkeypatch):
+    Store(open_db(tmp_path)).set_status("mlp", "learned", NOW)
+    migrated = []
+    monkeypatch.setattr(db, "REVISIONS", ("0001", "0002"))
+    monkeypatch.setattr(db, "HEAD", "0002")
+    monkeypatch.setattr(db, "_migrate", lambda engine: migrated.append(list((tmp_path / "backups").iterdir())))
+    db.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
+    [backups] = migrated
+    assert [b.name for b in backups] == ["dlstudy-20261121-100000-before-migration-0001-to-0002.db"]
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT status FROM topic_progress WHERE topic_id = 'mlp'").fetchone() == ("learned",)
+    copy.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"\x00\x01 definitely not sqlite" * 100), "not a SQLite database"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE notes (id INTEGER)").connection.commit(),
+         "belongs to another program"),
+        (lambda p: (c := sqlite3.connect(p)).executescript(
+            "CREATE TABLE alembic_version (version_num TEXT); INSERT INTO alembic_version VALUES ('9999');"),
+         "made by a newer dlstudy (schema 9999)"),
+    ],
+)
+def test_unusable_databases_are_refused_and_left_untouched(tmp_path, make, message):
+    path = tmp_path / "dlstudy.db"
+    make(path)
+    before = path.read_bytes()
+    guide = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
+    result = CliRunner().invoke(app, ["next"], env={"DLSTUDY_HOME": str(tmp_path), "DLSTUDY_GUIDE": str(guide)})
+    assert result.exit_code == 1
+    assert message in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
