@@ -18,7 +18,7 @@ def test_check_shipped_guide():
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.stderr
     assert "ok Deep Learning Study Guide" in result.stdout
-    topics = int(result.stdout.split("topics")[1].split()[0])
+    topics = int(result.stdout.split("\ntopics")[1].split()[0])
     assert topics >= 190
     for label in ("sections", "groups", "cards", "prerequisite edges", "roots", "longest chain", "tracks", "levels"):
         assert label in result.stdout

@@ -100,6 +100,15 @@ def _store(now):
     return Store(open_database(paths.database_path(), now, paths.backups_dir()))
 
 
+def _learner():
+    """The clock, the guide, the store and the learner's statuses: what most commands start from."""
+    now = _now()
+    guide = _guide()
+    store = _store(now)
+    statuses = {topic_id: row.status for topic_id, row in store.progress().items()}
+    return now, guide, store, statuses
+
+
 def _print(renderable) -> None:
     from rich.console import Console
 
@@ -122,11 +131,8 @@ ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Do not ask when p
 def _set_status(name: str, status: str, force: bool) -> None:
     from dlstudy import study
 
-    now = _now()
-    guide = _guide()
+    now, guide, store, statuses = _learner()
     topic = study.resolve_topic(guide, name)
-    store = _store(now)
-    statuses = {t: p.status for t, p in store.progress().items()}
     missing = study.missing_prerequisites(guide, statuses, topic.id)
     if missing and status in (study.Status.LEARNING, study.Status.LEARNED) and not force:
         names = ", ".join(f"{t.title} [{t.id}]" for t in missing)
@@ -188,10 +194,7 @@ def next_(
     """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
     from dlstudy import render, study
 
-    now = _now()
-    guide = _guide()
-    store = _store(now)
-    statuses = {t: p.status for t, p in store.progress().items()}
+    _, guide, store, statuses = _learner()
     if goal is not None:
         target = study.resolve_topic(guide, goal)
         steps = study.learning_path(guide, statuses, target)
@@ -221,9 +224,7 @@ def goal_(
 
     if sum(x is not None and x is not False for x in (topic, track, clear or None)) > 1:
         raise DlstudyError("give one of TOPIC, --track NAME or --clear")
-    now = _now()
-    guide = _guide()
-    store = _store(now)
+    _, guide, store, _ = _learner()
     if clear:
         store.set_setting("goal", None)
         typer.echo("goal cleared")
@@ -250,10 +251,7 @@ def status() -> None:
     """Progress per section and overall, topics in progress and the current goal."""
     from dlstudy import render, study
 
-    now = _now()
-    guide = _guide()
-    store = _store(now)
-    statuses = {t: p.status for t, p in store.progress().items()}
+    _, guide, store, statuses = _learner()
     goal, track = _standing_goal(guide, store)
     _print(render.progress_report(study.progress_report(guide, statuses, goal, track)))
 
@@ -265,9 +263,7 @@ def tree(
     """The guide as a tree with a status mark on every topic."""
     from dlstudy import render, study
 
-    now = _now()
-    guide = _guide()
-    statuses = {t: p.status for t, p in _store(now).progress().items()}
+    _, guide, _, statuses = _learner()
     section_ids = [s.id for s in guide.sections]
     if section is not None:
         section_ids = [s.id for s in guide.sections
@@ -283,11 +279,63 @@ def show(topic: TopicArg) -> None:
     """Everything about one topic: prerequisites and their status, what it unlocks, searches, cards."""
     from dlstudy import render, study
 
-    now = _now()
-    guide = _guide()
+    _, guide, _, statuses = _learner()
     target = study.resolve_topic(guide, topic)
-    statuses = {t: p.status for t, p in _store(now).progress().items()}
     _print(render.topic_details(study.topic_details(guide, statuses, target)))
+
+
+@app.command()
+def search(
+    terms: Annotated[Optional[list[str]], typer.Argument(help="Words to look for (typos are fine).")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Print a ready link per query: "
+                                                  "web, duckduckgo, scholar, arxiv or youtube.")] = None,
+    open_link: Annotated[bool, typer.Option("--open", help="Open the best hit's first link in the browser.")] = False,
+    count: Annotated[int, typer.Option("-n", min=1, help="How many hits.")] = 5,
+    with_status: Annotated[bool, typer.Option("--status", help="Add your status for each hit.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Find topics by words and print the searches to learn them; with no words, for what `next` suggests."""
+    from dlstudy import render
+    from dlstudy.search import ENGINES, SearchIndex, links
+
+    if engine is not None and engine not in ENGINES:
+        raise DlstudyError(f"unknown engine '{engine}'; engines: {', '.join(ENGINES)}")
+    if terms:
+        guide = _guide()
+        index = SearchIndex(guide)
+        query = " ".join(terms)
+        topics = [hit.topic for hit in index.search(query, limit=count)]
+        if not topics:
+            nearest = ", ".join(f"{t.title} [{t.id}]" for t in index.nearest_titles(query))
+            typer.echo(f"dlstudy: no topic matches '{query}'" + (f"; nearest: {nearest}" if nearest else ""),
+                       err=True)
+            raise typer.Exit(1)
+        statuses = _learner()[3] if with_status else None
+    else:
+        from dlstudy import study
+
+        _, guide, store, statuses = _learner()
+        goal, track = _standing_goal(guide, store)
+        plan = study.plan_next(guide, statuses, goal=goal, track=track, limit=count)
+        topics = [*plan.in_progress, *(s.topic for s in plan.suggestions)][:count]
+        if not with_status:
+            statuses = None
+    states = None
+    if statuses is not None:
+        from dlstudy.study import state_of
+
+        states = {t.id: state_of(guide, statuses, t.id) for t in topics}
+    chosen = engine or ("web" if open_link else None)
+    urls = {t.id: links(t.queries, chosen) for t in topics} if chosen else {}
+    sections = {s.id: s.title for s in guide.sections}
+    if as_json:
+        _print_json(render.search_data(topics, sections, urls, states))
+    else:
+        _print(render.search_hits(topics, sections, urls, states))
+    if open_link:
+        import webbrowser
+
+        webbrowser.open(urls[topics[0].id][0])
 
 
 @app.command("paths")

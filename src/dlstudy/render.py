@@ -9,10 +9,17 @@ from rich.text import Text
 from dlstudy.study import GuideSummary
 
 
-def guide_summary(summary: GuideSummary) -> RenderableType:
+def _fields(rows) -> Table:
+    """A two-column grid of (name, value) rows; values are taken as plain text, never as markup."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
+    for name, value in rows:
+        table.add_row(name, value if isinstance(value, Text) else Text(value))
+    return table
+
+
+def guide_summary(summary: GuideSummary) -> RenderableType:
     per_topic = summary.cards / summary.topics if summary.topics else 0
     rows = [
         ("sections", str(summary.sections)),
@@ -25,10 +32,8 @@ def guide_summary(summary: GuideSummary) -> RenderableType:
         ("tracks", _counts(summary.tracks)),
         ("levels", _counts(summary.levels)),
     ]
-    for name, value in rows:
-        table.add_row(name, Text(value))
     heading = Text.assemble(("ok ", "bold green"), (summary.title, "bold"), f"  {summary.path}")
-    return Group(heading, table)
+    return Group(heading, _fields(rows))
 
 
 def _counts(items: tuple[tuple[str, int], ...]) -> str:
@@ -175,24 +180,27 @@ def tree(guide, states: dict[str, str], section_ids: list[str]) -> RenderableTyp
 
 def topic_details(details) -> RenderableType:
     topic = details.topic
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row("id", topic.id)
-    table.add_row("status", Text.assemble(_mark(details.state), details.state))
-    table.add_row("section", f"{details.section_title} > {details.group_title}")
-    table.add_row("search", "\n".join(topic.queries))
-    table.add_row("to understand", topic.goal)
+    rows = [
+        ("id", topic.id),
+        ("status", Text.assemble(_mark(details.state), details.state)),
+        ("section", f"{details.section_title} > {details.group_title}"),
+        ("search", "\n".join(topic.queries)),
+        ("to understand", topic.goal),
+    ]
     if topic.aliases:
-        table.add_row("also called", ", ".join(topic.aliases))
-    table.add_row("requires", _listing(details.prerequisites) or "nothing: a foundation")
-    table.add_row("unlocks", _listing(details.unlocks) or "nothing")
+        rows.append(("also called", ", ".join(topic.aliases)))
+    rows += [
+        ("requires", _listing(details.prerequisites) or "nothing: a foundation"),
+        ("unlocks", _listing(details.unlocks) or "nothing"),
+    ]
     if details.missing:
-        table.add_row("locked by", ", ".join(f"{t.title} [{t.id}]" for t in details.missing))
-    table.add_row("tracks", ", ".join(t.title for t in details.tracks) or "none")
-    table.add_row("level", ", ".join(details.levels) or "none")
-    table.add_row("cards", str(len(topic.cards)))
-    return Group(Text(topic.title, style="bold underline"), table)
+        rows.append(("locked by", ", ".join(f"{t.title} [{t.id}]" for t in details.missing)))
+    rows += [
+        ("tracks", ", ".join(t.title for t in details.tracks) or "none"),
+        ("level", ", ".join(details.levels) or "none"),
+        ("cards", str(len(topic.cards))),
+    ]
+    return Group(Text(topic.title, style="bold underline"), _fields(rows))
 
 
 def _listing(items) -> Text:
@@ -205,9 +213,41 @@ def _listing(items) -> Text:
 
 
 def data_paths(rows: list[tuple[str, str]]) -> RenderableType:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
+    return _fields(rows)
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> RenderableType:
+    parts: list[RenderableType] = []
+    for number, topic in enumerate(topics, 1):
+        heading = Text(f"{number}. ")
+        if states is not None:
+            heading.append_text(_mark(states[topic.id]))
+        heading.append(topic.title, style="bold")
+        heading.append(f"  [{topic.id}]  ", style="dim")
+        heading.append(sections[topic.section_id], style="blue")
+        if states is not None:
+            heading.append(f"  {states[topic.id]}", style=STATE_MARKS[states[topic.id]][1])
+        parts.append(heading)
+        for i, query in enumerate(topic.queries):
+            parts.append(Text.assemble("   search: ", (query, "cyan")))
+            if topic.id in urls:
+                # never wrap a link: a broken URL cannot be clicked or copied
+                parts.append(Text(f"     {urls[topic.id][i]}", style="underline", no_wrap=True, overflow="ignore"))
+        parts.append(Text.assemble("   to understand: ", topic.goal))
+    return Group(*parts)
+
+
+def search_data(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> list[dict]:
+    rows = []
+    for topic in topics:
+        row = {"id": topic.id, "title": topic.title, "section": sections[topic.section_id],
+               "queries": list(topic.queries), "goal": topic.goal}
+        if topic.id in urls:
+            row["links"] = urls[topic.id]
+        if states is not None:
+            row["status"] = states[topic.id]
+        rows.append(row)
+    return rows

@@ -1,0 +1,158 @@
+"""dlstudy search: matching rules, ranking on the shipped guide, links, JSON, the no-match path, imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from dlstudy import search
+from dlstudy.cli import app
+from dlstudy.paths import shipped_guide
+from dlstudy.topics import load_guide
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def index():
+    return search.SearchIndex(load_guide(shipped_guide()))
+
+
+def test_normalize_and_words():
+    assert search.normalize("GANs") == "gan"
+    assert search.normalize("losses") == "loss"
+    assert search.normalize("strategies") == "strategy"
+    assert search.normalize("bias") == "bias"
+    assert search.words("Faster R-CNN, U-Net!") == ["faster", "r", "cnn", "rcnn", "u", "net", "unet"]
+
+
+def test_typos_and_abbreviations():
+    assert search._within_typos("trasformer", "transformer")
+    assert search._within_typos("atention", "attention")
+    assert search._within_typos("tranfsormer", "transformer")  # a swap of neighbours
+    assert search._within_typos("resnet", "retnet")  # one substitution
+    assert not search._within_typos("convolution", "evolution")
+    assert search._is_abbreviation("attn", "attention")
+    assert not search._is_abbreviation("vit", "variant")  # vowels: not a consonant skeleton
+
+
+# Realistic queries a learner types, and the topic that must be in the first three hits.
+QUERIES = [
+    ("trasformer", "original-transformer"),
+    ("resnet", "resnet"),
+    ("flash attn", "flash-attention"),
+    ("gans", "gan"),
+    ("vanishing gradient", "vanilla-rnn"),
+    ("positional encoding", "positional-encoding"),
+    ("yolo", "yolo"),
+    ("mask rcnn", "mask-rcnn"),
+    ("LSTM", "lstm"),
+    ("lora", "peft"),
+    ("knowledge distilation", "knowledge-distillation"),
+    ("batch norm", "batch-normalization"),
+    ("u-net", "unet"),
+    ("vision transformer", "vit"),
+    ("adam optimizer", "loss-functions-optimization"),
+    ("cross entropy", "cross-entropy-loss"),
+    ("rlhf", "instruction-tuning"),
+    ("word2vec", "word-embeddings"),
+    ("stable difusion", "stable-diffusion"),
+    ("non max suppression", "nms"),
+    ("multi-head attention", "multi-head-attention"),
+    ("mixture of experts", "mixture-of-experts"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), QUERIES)
+def test_realistic_queries_find_the_right_topic_in_the_top_three(index, query, expected):
+    top = [hit.topic.id for hit in index.search(query, limit=3)]
+    assert expected in top, (query, top)
+
+
+def test_gans_finds_the_gan_topics(index):
+    top = [hit.topic.id for hit in index.search("gans", limit=4)]
+    assert {"gan", "gan-variants", "conditional-gans"} <= set(top)
+
+
+def test_links_are_url_encoded():
+    assert search.links(["C++ & you?"], "web") == ["https://www.google.com/search?q=C%2B%2B+%26+you%3F"]
+    assert search.links(["a b"], "arxiv") == ["https://arxiv.org/search/?query=a+b&searchtype=all"]
+    assert search.links(["a b"], "scholar") == ["https://scholar.google.com/scholar?q=a+b"]
+    assert search.links(["a b"], "youtube") == ["https://www.youtube.com/results?search_query=a+b"]
+
+
+def cli(*args, tmp_path=None):
+    env = {"DLSTUDY_GUIDE": "", "COLUMNS": "200"}
+    if tmp_path is not None:
+        env |= {"DLSTUDY_HOME": str(tmp_path), "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00"}
+    return runner.invoke(app, list(args), env=env)
+
+
+def test_json_shape_with_links():
+    result = cli("search", "resnet", "-n", "2", "--engine", "scholar", "--json")
+    assert result.exit_code == 0
+    hits = json.loads(result.stdout)
+    assert len(hits) == 2
+    assert set(hits[0]) == {"id", "title", "section", "queries", "goal", "links"}
+    assert hits[0]["id"] == "resnet" and hits[0]["section"] == "Foundational Architectures"
+    assert hits[0]["links"][0].startswith("https://scholar.google.com/scholar?q=")
+
+
+def test_plain_output_shows_queries_and_goal():
+    out = cli("search", "flash", "attn", "-n", "1").stdout
+    assert "1. Flash Attention  [flash-attention]  Attention and Transformer Revolution" in out
+    assert "search: memory-efficient attention computation" in out
+    assert "to understand: GPU memory optimization" in out
+
+
+def test_status_adds_the_learners_state(tmp_path):
+    cli("done", "mlp", tmp_path=tmp_path)
+    hits = json.loads(cli("search", "mlp", "-n", "1", "--status", "--json", tmp_path=tmp_path).stdout)
+    assert hits[0]["id"] == "mlp" and hits[0]["status"] == "learned"
+
+
+def test_no_terms_gives_the_queries_for_next(tmp_path):
+    hits = json.loads(cli("search", "--json", tmp_path=tmp_path).stdout)
+    assert {h["id"] for h in hits} == {"mlp", "activation-functions", "loss-functions-optimization",
+                                       "probability-distributions"}
+    assert all(h["queries"] for h in hits)
+
+
+def test_no_match_exits_1_with_nearest_titles():
+    result = cli("search", "quantum", "knitting", "zzz")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "no topic matches 'quantum knitting zzz'" in result.stderr
+
+
+def test_unknown_engine():
+    result = cli("search", "resnet", "--engine", "altavista")
+    assert result.exit_code == 1 and "unknown engine 'altavista'" in result.stderr
+
+
+def test_open_uses_the_best_hits_first_link(monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    assert cli("search", "nerf", "--open").exit_code == 0
+    assert opened == ["https://www.google.com/search?q=NeRF+neural+radiance+fields+volume+rendering"]
+
+
+def test_help_and_search_do_not_import_the_database_or_scheduler():
+    code = (
+        "import sys\n"
+        "from dlstudy.cli import main\n"
+        "for argv in (['dlstudy', '--help'], ['dlstudy', 'search', 'resnet']):\n"
+        "    sys.argv = argv\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('LOADED', sorted(m for m in ('sqlalchemy', 'fsrs', 'alembic') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"DLSTUDY_GUIDE": "", "PATH": ""})
+    assert "LOADED []" in result.stdout, result.stderr
