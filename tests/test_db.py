@@ -64,12 +64,13 @@ def test_known_revisions_match_the_migration_scripts():
 def test_a_copy_is_taken_before_a_migration(tmp_path, monkeypatch):
     Store(open_db(tmp_path)).set_status("mlp", "learned", NOW)
     migrated = []
-    monkeypatch.setattr(db, "REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(db, "HEAD", "0002")
+    current = db.HEAD
+    monkeypatch.setattr(db, "REVISIONS", (*db.REVISIONS, "9998"))
+    monkeypatch.setattr(db, "HEAD", "9998")
     monkeypatch.setattr(db, "_migrate", lambda engine: migrated.append(list((tmp_path / "backups").iterdir())))
     db.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
     [backups] = migrated
-    assert [b.name for b in backups] == ["dlstudy-20261121-100000-before-migration-0001-to-0002.db"]
+    assert [b.name for b in backups] == [f"dlstudy-20261121-100000-before-migration-{current}-to-9998.db"]
     copy = sqlite3.connect(backups[0])
     assert copy.execute("SELECT status FROM topic_progress WHERE topic_id = 'mlp'").fetchone() == ("learned",)
     copy.close()

@@ -34,7 +34,7 @@ def test_new_learner_is_told_where_to_start(env):
 
 
 def test_done_unlocks_and_status_shows_it(env):
-    assert run(env, "done", "a").stdout.strip() == "Topic A [a]: learned"
+    assert run(env, "done", "a").stdout.strip() == "Topic A [a]: learned; 2 cards added to your reviews"
     out = run(env, "next", "--json").stdout
     data = json.loads(out)
     assert [s["id"] for s in data["suggestions"]] == ["b", "c", "f"]

@@ -145,7 +145,14 @@ def _set_status(name: str, status: str, force: bool) -> None:
             typer.echo("not marked; use --force to mark it anyway", err=True)
             raise typer.Exit(1)
     store.set_status(topic.id, status, now)
-    typer.echo(f"{topic.title} [{topic.id}]: {status}")
+    message = f"{topic.title} [{topic.id}]: {status}"
+    if status == study.Status.LEARNED:
+        from dlstudy import reviews
+
+        added = reviews.enqueue_topic(store, topic, now)
+        if added:
+            message += f"; {added} card{'s' if added != 1 else ''} added to your reviews"
+    typer.echo(message)
 
 
 @app.command()
@@ -207,10 +214,18 @@ def next_(
     chosen_track = study.resolve_track(guide, track) if track else standing_track
     plan = study.plan_next(guide, statuses, goal=None if track else standing_goal, track=chosen_track,
                            limit=None if show_all else count)
+    due = _reviews_due(guide, store)
     if as_json:
-        _print_json(render.next_plan_data(plan))
+        _print_json(render.next_plan_data(plan, due))
     else:
-        _print(render.next_plan(plan))
+        _print(render.next_plan(plan, due))
+
+
+def _reviews_due(guide, store) -> int:
+    from dlstudy import reviews
+
+    now = _now()
+    return len(reviews.build_queue(guide, store, now, reviews.load_settings(store)))
 
 
 @app.command("goal")
@@ -336,6 +351,209 @@ def search(
         import webbrowser
 
         webbrowser.open(urls[topics[0].id][0])
+
+
+@app.command()
+def review(
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", help="Only cards of this topic.")] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", help="Only cards of this section (id).")] = None,
+    track: Annotated[Optional[list[str]], typer.Option("--track", help="Only cards of this track.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after this many answers.")] = None,
+) -> None:
+    """Review due cards: Enter shows the answer, 1-4 (or a/h/g/e) rates it, u undo, b bury, s suspend, q quit."""
+    from rich.console import Console
+
+    from dlstudy import review_ui, reviews, study
+
+    _, guide, store, statuses = _learner()
+    topics = [study.resolve_topic(guide, name) for name in topic or ()]
+    sections = [_section_id(guide, name) for name in section or ()]
+    tracks = [study.resolve_track(guide, name).id for name in track or ()]
+    settings = reviews.load_settings(store)
+    console = Console(highlight=False, markup=False)
+    answered = review_ui.run(guide, store, settings, _now, reviews.topic_filter(guide, topics, sections, tracks),
+                             limit, console)
+    if not answered:
+        due = store.next_due(_now())
+        if due is not None:
+            typer.echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
+        else:
+            typer.echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
+        plan = study.plan_next(guide, statuses, limit=1)
+        if plan.suggestions:
+            topic_next = plan.suggestions[0].topic
+            typer.echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
+
+
+def _section_id(guide, name: str) -> str:
+    from dlstudy import study
+
+    for section in guide.sections:
+        if name == section.id or study._words(name) in study._words(section.title):
+            return section.id
+    raise DlstudyError(f"no section matches '{name}'; sections: {', '.join(s.id for s in guide.sections)}")
+
+
+config_app = typer.Typer(help="Review settings: retention, daily limits, steps, day start, FSRS parameters.",
+                         no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("list")
+def config_list() -> None:
+    """Every setting with its value."""
+    from dataclasses import asdict
+
+    from dlstudy import reviews
+    from dlstudy.settings import show
+
+    _, _, store, _ = _learner()
+    for name, value in asdict(reviews.load_settings(store)).items():
+        typer.echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
+
+
+@config_app.command("get")
+def config_get(name: Annotated[str, typer.Argument(help="Setting name.")]) -> None:
+    """One setting's value."""
+    from dlstudy import reviews
+    from dlstudy.settings import NAMES, SettingError, show
+
+    if name not in NAMES:
+        raise SettingError(f"unknown setting '{name}'; settings: {', '.join(NAMES)}")
+    _, _, store, _ = _learner()
+    typer.echo(show(getattr(reviews.load_settings(store), name)))
+
+
+@config_app.command("set")
+def config_set(
+    name: Annotated[str, typer.Argument(help="Setting name.")],
+    value: Annotated[list[str], typer.Argument(help="New value (steps and parameters may be several words).")],
+) -> None:
+    """Change a setting; an invalid value is refused with the allowed range."""
+    from dlstudy import reviews, settings
+    from dlstudy.settings import show
+
+    parsed = settings.parse(name, " ".join(value))
+    _, _, store, _ = _learner()
+    reviews.save_setting(store, name, parsed)
+    typer.echo(f"{name} = {show(parsed)}")
+
+
+card_app = typer.Typer(help="Your own cards, and card management.", no_args_is_help=True)
+app.add_typer(card_app, name="card")
+CardId = Annotated[int, typer.Argument(help="Card id, as `dlstudy card list` shows it.")]
+
+
+@card_app.command("add")
+def card_add(
+    topic: TopicArg,
+    question: Annotated[Optional[str], typer.Option("--question", "-q", help="The question.")] = None,
+    answer: Annotated[Optional[str], typer.Option("--answer", "-a", help="The answer.")] = None,
+) -> None:
+    """Add a card of your own to a topic (asks for the question and answer if not given)."""
+    from dlstudy import study
+
+    now, guide, store, _ = _learner()
+    target = study.resolve_topic(guide, topic)
+    question = (question or typer.prompt("Question")).strip()
+    answer = (answer or typer.prompt("Answer")).strip()
+    if not question or not answer:
+        raise DlstudyError("a card needs a question and an answer")
+    row = store.add_own_card(target.id, question, answer, now)
+    typer.echo(f"card {row.id} added to {target.title} [{target.id}]")
+
+
+@card_app.command("list")
+def card_list(
+    topic: Annotated[Optional[str], typer.Argument(help="Only this topic.")] = None,
+    leeches: Annotated[bool, typer.Option("--leeches", help="Only cards forgotten 8 times or more.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Cards in your collection with due date, stability and lapses."""
+    from dlstudy import render, reviews, study
+
+    _, guide, store, _ = _learner()
+    topic_id = study.resolve_topic(guide, topic).id if topic else None
+    rows = store.cards(topic_id, min_lapses=reviews.LEECH_LAPSES if leeches else 0)
+    if as_json:
+        _print_json(render.cards_data(rows))
+    else:
+        _print(render.cards_table(rows))
+
+
+@card_app.command("edit")
+def card_edit(
+    card_id: CardId,
+    question: Annotated[Optional[str], typer.Option("--question", "-q")] = None,
+    answer: Annotated[Optional[str], typer.Option("--answer", "-a")] = None,
+) -> None:
+    """Change a card's question or answer; its schedule and history stay."""
+    from dlstudy import reviews
+
+    _, _, store, _ = _learner()
+    row = reviews.get_card(store, card_id)
+    if row.source == "guide":
+        raise DlstudyError(f"card {card_id} comes from the guide; edit data/topics.yaml or add your own card")
+    question = question if question is not None else typer.prompt("Question", default=row.question)
+    answer = answer if answer is not None else typer.prompt("Answer", default=row.answer)
+    store.edit_card(card_id, question.strip(), answer.strip())
+    typer.echo(f"card {card_id} updated")
+
+
+@card_app.command("suspend")
+def card_suspend(card_id: CardId) -> None:
+    """Stop showing a card until it is unsuspended."""
+    from dlstudy import reviews
+
+    _, _, store, _ = _learner()
+    reviews.get_card(store, card_id)
+    store.set_suspended(card_id, True)
+    typer.echo(f"card {card_id} suspended")
+
+
+@card_app.command("unsuspend")
+def card_unsuspend(card_id: CardId) -> None:
+    """Show a suspended card again."""
+    from dlstudy import reviews
+
+    _, _, store, _ = _learner()
+    reviews.get_card(store, card_id)
+    store.set_suspended(card_id, False)
+    typer.echo(f"card {card_id} unsuspended")
+
+
+@card_app.command("delete")
+def card_delete(card_id: CardId, yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
+    """Delete one of your own cards and its review history (asks first)."""
+    from dlstudy import reviews
+
+    _, _, store, _ = _learner()
+    row = reviews.get_card(store, card_id)
+    if row.source == "guide":
+        raise DlstudyError(f"card {card_id} comes from the guide; suspend it instead")
+    if not yes:
+        try:
+            agreed = typer.confirm(f"Delete card {card_id} ({row.question}) and its history?", default=False)
+        except typer.Abort:
+            agreed = False
+        if not agreed:
+            typer.echo("not deleted", err=True)
+            raise typer.Exit(1)
+    store.delete_card(card_id)
+    typer.echo(f"card {card_id} deleted")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Reviews today and streak, true retention, a 14-day forecast, a 26-week heatmap, mastery, leeches."""
+    from dlstudy import render, reviews
+
+    now, guide, store, _ = _learner()
+    result = reviews.stats(guide, store, now, reviews.load_settings(store))
+    if as_json:
+        _print_json(render.stats_data(result))
+    else:
+        _print(render.stats(result))
 
 
 @app.command("paths")

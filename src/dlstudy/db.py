@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from dlstudy.errors import DlstudyError
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
 _SQLITE_HEADER = b"SQLite format 3\x00"

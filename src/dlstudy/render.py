@@ -67,8 +67,11 @@ def _topic_line(topic, state: str | None = None) -> Text:
     return line
 
 
-def next_plan(plan) -> RenderableType:
+def next_plan(plan, reviews_due: int = 0) -> RenderableType:
     parts: list[RenderableType] = []
+    if reviews_due:
+        parts.append(Text(f"{reviews_due} card{'s' if reviews_due != 1 else ''} to review now: dlstudy review",
+                          style="bold yellow"))
     if plan.new_learner:
         parts.append(Text("New here? Start with the foundations below; mark a topic with "
                           "`dlstudy start TOPIC`, and `dlstudy done TOPIC` when you have learned it.",
@@ -97,8 +100,9 @@ def next_plan(plan) -> RenderableType:
     return Group(*parts)
 
 
-def next_plan_data(plan) -> dict:
+def next_plan_data(plan, reviews_due: int = 0) -> dict:
     return {
+        "reviews_due": reviews_due,
         "goal": plan.goal.id if plan.goal else None,
         "track": plan.track.id if plan.track else None,
         "in_progress": [t.id for t in plan.in_progress],
@@ -251,3 +255,108 @@ def search_data(topics, sections: dict[str, str], urls: dict[str, list[str]], st
             row["status"] = states[topic.id]
         rows.append(row)
     return rows
+
+
+# --- cards and statistics ----------------------------------------------------------------------
+
+
+def _when(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def cards_table(rows) -> RenderableType:
+    from dlstudy.card_state import STATE_NAMES
+
+    if not rows:
+        return Text("No cards yet: `dlstudy done TOPIC` adds a learned topic's cards, `dlstudy card add` your own.")
+    table = Table(box=None, padding=(0, 1))
+    for column in ("id", "state", "due", "stability", "lapses"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("question", min_width=24, ratio=1)
+    for row in rows:
+        flags = ", ".join(f for f, on in (("own", row.source == "own"), ("suspended", row.suspended),
+                                          ("removed", row.removed)) if on)
+        stability = f"{row.card.stability:.1f}d" if row.card.stability is not None else "-"
+        question = Text(row.question)
+        if flags:
+            question.append(f"  ({flags})", style="yellow")
+        due = row.card.due.astimezone().strftime("%m-%d %H:%M") if row.card.state else "-"
+        table.add_row(str(row.id), STATE_NAMES[row.card.state], due,
+                      stability, str(row.card.lapses), row.topic_id, question)
+    return table
+
+
+def cards_data(rows) -> list[dict]:
+    from dlstudy.card_state import STATE_NAMES
+
+    return [{"id": row.id, "key": row.key, "topic": row.topic_id, "source": row.source, "question": row.question,
+             "answer": row.answer, "state": STATE_NAMES[row.card.state], "due": row.card.due.isoformat(),
+             "stability": row.card.stability, "difficulty": row.card.difficulty, "reps": row.card.reps,
+             "lapses": row.card.lapses, "suspended": row.suspended, "removed": row.removed} for row in rows]
+
+
+def stats(result) -> RenderableType:
+    from rich.progress_bar import ProgressBar
+
+    retention = (f"{result.retention_30d:.0%} of {result.retention_answers} reviews"
+                 if result.retention_30d is not None else "no reviews in the last 30 days")
+    parts: list[RenderableType] = [_fields([
+        ("reviews today", str(result.reviews_today)),
+        ("streak", f"{result.streak_days} day{'s' if result.streak_days != 1 else ''}"),
+        ("true retention (30 days)", retention),
+        ("next card due", _when(result.next_due)),
+    ])]
+    parts.append(Text("Due in the next 14 days", style="bold underline"))
+    peak = max((count for _, count in result.forecast), default=0) or 1
+    for day, count in result.forecast:
+        parts.append(Text.assemble(f"{day}  ", ("█" * round(30 * count / peak), "cyan"), f" {count}"))
+    parts.append(Text("Reviews, last 26 weeks (a column a week, Monday on top)", style="bold underline"))
+    parts.append(_heatmap(result.heatmap))
+    if result.mastery:
+        parts.append(Text("Mastery (mean predicted recall)", style="bold underline"))
+        table = Table(box=None, padding=(0, 1))
+        table.add_column("section")
+        table.add_column("recall", width=20)
+        table.add_column("", justify="right")
+        for title, recall, count in result.mastery:
+            table.add_row(Text(title), ProgressBar(total=100, completed=round(recall * 100), width=20),
+                          f"{recall:.0%} ({count} cards)")
+        parts.append(table)
+    if result.leeches:
+        parts.append(Text(f"Leeches ({len(result.leeches)}): cards forgotten 8 times or more", style="bold yellow"))
+        parts.extend(Text(f"  {row.id}  {row.question}") for row in result.leeches)
+    return Group(*parts)
+
+
+def _heatmap(days) -> Text:
+    from datetime import date
+
+    shades = " ░▒▓█"
+    peak = max((count for _, count in days), default=0) or 1
+    first = date.fromisoformat(days[0][0]) if days else None
+    offset = first.weekday() if first else 0
+    cells = [None] * offset + [count for _, count in days]
+    weeks = [cells[i:i + 7] for i in range(0, len(cells), 7)]
+    text = Text()
+    for weekday in range(7):
+        for week in weeks:
+            count = week[weekday] if weekday < len(week) else None
+            shade = " " if count is None else shades[0 if count == 0 else 1 + min(3, 3 * count // peak)]
+            text.append(shade if count else "·" if count == 0 else " ", style="green")
+        text.append("\n")
+    return text
+
+
+def stats_data(result) -> dict:
+    return {
+        "reviews_today": result.reviews_today,
+        "streak_days": result.streak_days,
+        "retention_30d": result.retention_30d,
+        "retention_answers": result.retention_answers,
+        "forecast": [{"date": d, "due": n} for d, n in result.forecast],
+        "heatmap": [{"date": d, "reviews": n} for d, n in result.heatmap],
+        "mastery": [{"section": t, "recall": r, "cards": n} for t, r, n in result.mastery],
+        "leeches": [row.id for row in result.leeches],
+        "next_due": result.next_due.isoformat() if result.next_due else None,
+    }

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dlstudy.models import Setting, TopicProgress
+from dlstudy.card_state import LEARNING, NEW, RELEARNING, REVIEW, CardState
+from dlstudy.errors import DlstudyError
+from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
+
 
 
 @dataclass(frozen=True)
@@ -67,5 +70,183 @@ class Store:
                 row.value = json.dumps(value)
 
 
+    # --- cards and reviews ---
+
+    def add_guide_cards(self, cards: list[tuple[str, str, str, str]], now: datetime) -> int:
+        """Insert guide cards (key, topic, question, answer) not yet in the collection; returns how many."""
+        with Session(self.engine) as session, session.begin():
+            keys = [key for key, *_ in cards]
+            known = set(session.scalars(select(StudyCard.key).where(StudyCard.key.in_(keys))))
+            added = 0
+            for key, topic_id, question, answer in cards:
+                if key not in known:
+                    session.add(StudyCard(key=key, topic_id=topic_id, source="guide", question=question,
+                                          answer=answer, state=NEW, due=now, reps=0, lapses=0, suspended=False,
+                                          removed=False, created_at=now))
+                    added += 1
+            return added
+
+    def sync_guide_cards(self, current: dict[str, tuple[str, str]]) -> None:
+        """Refresh the text of guide cards from the guide; mark cards that left it as removed."""
+        with Session(self.engine) as session, session.begin():
+            for row in session.scalars(select(StudyCard).where(StudyCard.source == "guide")):
+                text = current.get(row.key)
+                row.removed = text is None
+                if text is not None and (row.question, row.answer) != text:
+                    row.question, row.answer = text
+
+    def add_own_card(self, topic_id: str, question: str, answer: str, now: datetime) -> CardRow:
+        with Session(self.engine) as session, session.begin():
+            row = StudyCard(key=f"own/{topic_id}/{now.timestamp():.6f}", topic_id=topic_id, source="own",
+                            question=question, answer=answer, state=NEW, due=now, reps=0, lapses=0,
+                            suspended=False, removed=False, created_at=now)
+            session.add(row)
+            session.flush()
+            row.key = f"own/{row.id}"
+            return _card_row(row)
+
+    def card(self, card_id: int) -> CardRow | None:
+        with Session(self.engine) as session:
+            row = session.get(StudyCard, card_id)
+            return None if row is None else _card_row(row)
+
+    def cards(self, topic_id: str | None = None, min_lapses: int = 0) -> list[CardRow]:
+        query = select(StudyCard).where(StudyCard.lapses >= min_lapses).order_by(StudyCard.id)
+        if topic_id is not None:
+            query = query.where(StudyCard.topic_id == topic_id)
+        with Session(self.engine) as session:
+            return [_card_row(row) for row in session.scalars(query)]
+
+    def edit_card(self, card_id: int, question: str | None, answer: str | None) -> CardRow:
+        with Session(self.engine) as session, session.begin():
+            row = session.get(StudyCard, card_id)
+            if question:
+                row.question = question
+            if answer:
+                row.answer = answer
+            return _card_row(row)
+
+    def delete_card(self, card_id: int) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(ReviewLog).where(ReviewLog.card_id == card_id))
+            session.execute(delete(StudyCard).where(StudyCard.id == card_id))
+
+    def set_suspended(self, card_id: int, suspended: bool) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.get(StudyCard, card_id).suspended = suspended
+
+    def bury(self, card_id: int, until: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.get(StudyCard, card_id).buried_until = until
+
+    def due_cards(self, now: datetime, review_until: datetime, topic_ids: set[str] | None,
+                  review_limit: int) -> tuple[list[CardRow], list[CardRow]]:
+        """Learning and relearning cards due now, then review cards due before `review_until` (limited)."""
+        not_buried = or_(StudyCard.buried_until.is_(None), StudyCard.buried_until <= now)
+        base = select(StudyCard).where(*_active(), not_buried)
+        if topic_ids is not None:
+            base = base.where(StudyCard.topic_id.in_(topic_ids))
+        with Session(self.engine) as session:
+            learning = session.scalars(base.where(StudyCard.state.in_((LEARNING, RELEARNING)),
+                                                  StudyCard.due <= now).order_by(StudyCard.due)).all()
+            reviews = session.scalars(base.where(StudyCard.state == REVIEW, StudyCard.due < review_until)
+                                      .order_by(StudyCard.due).limit(review_limit)).all()
+            return [_card_row(r) for r in learning], [_card_row(r) for r in reviews]
+
+    def new_cards(self, now: datetime, topic_ids: set[str] | None) -> list[CardRow]:
+        not_buried = or_(StudyCard.buried_until.is_(None), StudyCard.buried_until <= now)
+        query = select(StudyCard).where(*_active(), not_buried, StudyCard.state == NEW).order_by(StudyCard.id)
+        if topic_ids is not None:
+            query = query.where(StudyCard.topic_id.in_(topic_ids))
+        with Session(self.engine) as session:
+            return [_card_row(r) for r in session.scalars(query)]
+
+    def answered_since(self, since: datetime) -> dict[int, int]:
+        """How many answers since `since`, by the card's state before the answer."""
+        query = select(ReviewLog.prior_state, func.count()).where(ReviewLog.reviewed_at >= since) \
+            .group_by(ReviewLog.prior_state)
+        with Session(self.engine) as session:
+            return dict(session.execute(query).all())
+
+    def answer(self, card_id: int, prior: CardState, after: CardState, rating: int, now: datetime,
+               duration_ms: int) -> int:
+        """Record one answer in its own transaction; returns the log id (for undo)."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(StudyCard, card_id)
+            if row is None or (row.state, row.reps) != (prior.state, prior.reps):
+                raise ConflictError("this card was answered elsewhere meanwhile; it was not changed")
+            log = ReviewLog(card_id=card_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
+                            prior_state=prior.state, prior_step=prior.step, prior_stability=prior.stability,
+                            prior_difficulty=prior.difficulty, prior_due=prior.due,
+                            prior_last_review=prior.last_review, prior_reps=prior.reps,
+                            prior_lapses=prior.lapses)
+            session.add(log)
+            _write_state(row, after)
+            session.flush()
+            return log.id
+
+    def undo(self, log_id: int) -> int:
+        """Put the card back exactly as it was before the logged answer and drop the log; returns the card id."""
+        with Session(self.engine) as session, session.begin():
+            log = session.get(ReviewLog, log_id)
+            row = session.get(StudyCard, log.card_id)
+            _write_state(row, CardState(log.prior_state, log.prior_step, log.prior_stability,
+                                        log.prior_difficulty, log.prior_due, log.prior_last_review,
+                                        log.prior_reps, log.prior_lapses))
+            session.delete(log)
+            return row.id
+
+    def logs(self, since: datetime | None = None) -> list[tuple[int, int, datetime, int, int]]:
+        """(card id, rating, reviewed at, duration ms, prior state) of answers, oldest first."""
+        query = select(ReviewLog.card_id, ReviewLog.rating, ReviewLog.reviewed_at, ReviewLog.duration_ms,
+                       ReviewLog.prior_state).order_by(ReviewLog.id)
+        if since is not None:
+            query = query.where(ReviewLog.reviewed_at >= since)
+        with Session(self.engine) as session:
+            return [tuple(row) for row in session.execute(query)]
+
+    def next_due(self, now: datetime) -> datetime | None:
+        query = select(func.min(StudyCard.due)).where(*_active(), StudyCard.state != NEW)
+        with Session(self.engine) as session:
+            return session.scalar(query)
+
+
 def _progress(row: TopicProgress) -> Progress:
     return Progress(row.topic_id, row.status, row.started_at, row.finished_at, row.updated_at)
+
+
+
+class ConflictError(DlstudyError):
+    """The card changed under us (another dlstudy answered it); nothing was written."""
+
+
+@dataclass(frozen=True)
+class CardRow:
+    id: int
+    key: str
+    topic_id: str
+    source: str
+    question: str
+    answer: str
+    card: CardState
+    suspended: bool
+    buried_until: datetime | None
+    removed: bool
+
+
+def _card_row(row: StudyCard) -> CardRow:
+    return CardRow(row.id, row.key, row.topic_id, row.source, row.question, row.answer,
+                   CardState(row.state, row.step, row.stability, row.difficulty, row.due, row.last_review,
+                             row.reps, row.lapses),
+                   row.suspended, row.buried_until, row.removed)
+
+
+def _active():
+    return (StudyCard.removed.is_(False), StudyCard.suspended.is_(False))
+
+
+
+
+def _write_state(row: StudyCard, card: CardState) -> None:
+    row.state, row.step, row.stability, row.difficulty = card.state, card.step, card.stability, card.difficulty
+    row.due, row.last_review, row.reps, row.lapses = card.due, card.last_review, card.reps, card.lapses
