@@ -97,3 +97,23 @@ def test_unusable_databases_are_refused_and_left_untouched(tmp_path, make, messa
     assert message in result.stderr and str(path) in result.stderr
     assert "Traceback" not in result.stderr
     assert path.read_bytes() == before
+
+
+def test_an_older_database_is_backed_up_and_migrated_keeping_its_data(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "dlstudy.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", "dlstudy:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, db.REVISIONS[0])
+        connection.execute(text("INSERT INTO topic_progress VALUES ('mlp', 'learned', NULL, NULL, '2026-01-01')"))
+    engine.dispose()
+    migrated = Store(open_db(tmp_path))
+    assert migrated.progress()["mlp"].status == "learned"
+    assert migrated.cards() == []
+    [backup] = (tmp_path / "backups").iterdir()
+    assert backup.name == f"dlstudy-20261121-100000-before-migration-{db.REVISIONS[0]}-to-{db.HEAD}.db"

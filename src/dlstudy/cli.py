@@ -371,13 +371,13 @@ def review(
     tracks = [study.resolve_track(guide, name).id for name in track or ()]
     settings = reviews.load_settings(store)
     console = Console(highlight=False, markup=False)
-    answered = review_ui.run(guide, store, settings, _now, reviews.topic_filter(guide, topics, sections, tracks),
-                             limit, console)
-    if not answered:
+    shown = review_ui.run(guide, store, settings, _now, reviews.topic_filter(guide, topics, sections, tracks),
+                          limit, console)
+    if not shown:
         due = store.next_due(_now())
         if due is not None:
             typer.echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
-        else:
+        elif not store.cards():
             typer.echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
         plan = study.plan_next(guide, statuses, limit=1)
         if plan.suggestions:
@@ -494,32 +494,32 @@ def card_edit(
     row = reviews.get_card(store, card_id)
     if row.source == "guide":
         raise DlstudyError(f"card {card_id} comes from the guide; edit data/topics.yaml or add your own card")
-    question = question if question is not None else typer.prompt("Question", default=row.question)
-    answer = answer if answer is not None else typer.prompt("Answer", default=row.answer)
-    store.edit_card(card_id, question.strip(), answer.strip())
+    if question is None and answer is None:
+        question = typer.prompt("Question", default=row.question)
+        answer = typer.prompt("Answer", default=row.answer)
+    store.edit_card(card_id, (question or row.question).strip(), (answer or row.answer).strip())
     typer.echo(f"card {card_id} updated")
 
 
 @card_app.command("suspend")
 def card_suspend(card_id: CardId) -> None:
     """Stop showing a card until it is unsuspended."""
-    from dlstudy import reviews
-
-    _, _, store, _ = _learner()
-    reviews.get_card(store, card_id)
-    store.set_suspended(card_id, True)
-    typer.echo(f"card {card_id} suspended")
+    _set_suspended(card_id, True)
 
 
 @card_app.command("unsuspend")
 def card_unsuspend(card_id: CardId) -> None:
     """Show a suspended card again."""
+    _set_suspended(card_id, False)
+
+
+def _set_suspended(card_id: int, suspended: bool) -> None:
     from dlstudy import reviews
 
     _, _, store, _ = _learner()
     reviews.get_card(store, card_id)
-    store.set_suspended(card_id, False)
-    typer.echo(f"card {card_id} unsuspended")
+    store.set_suspended(card_id, suspended)
+    typer.echo(f"card {card_id} {'suspended' if suspended else 'unsuspended'}")
 
 
 @card_app.command("delete")

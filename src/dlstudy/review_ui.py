@@ -61,23 +61,24 @@ class _Input:
 
 def run(guide: Guide, store: Store, settings: ReviewSettings, clock: Callable[[], datetime],
         topic_ids: set[str] | None, limit: int | None, console: Console) -> int:
-    """Review until the queue is empty, the limit is reached or the learner quits; returns answers given."""
+    """Review until the queue is empty, the limit is reached or the learner quits; returns cards shown."""
     reviews.sync_with_guide(guide, store)
     keys = _Input(console)
     history: list[tuple[int, int]] = []  # (log id, rating) for undo, newest last
     ratings: Counter[int] = Counter()
     started = time.monotonic()
-    answered = 0
+    answered = shown = 0
     while True:
         now = clock()
         queue = reviews.build_queue(guide, store, now, settings, topic_ids)
         if limit is not None and answered >= limit:
             queue = []
         if not queue:
-            if not answered and not history:
+            if not shown:
                 console.print(Text("Nothing to review now.", style="bold"))
             break
         row = queue[0]
+        shown += 1
         topic = guide.topics.get(row.topic_id)
         console.rule(Text(f"{topic.title if topic else row.topic_id}  ·  {len(queue)} left", style="bold"))
         console.print(Text(row.question, style="bold"))
@@ -104,7 +105,7 @@ def run(guide: Guide, store: Store, settings: ReviewSettings, clock: Callable[[]
         ratings[rating] += 1
         answered += 1
     _summary(store, clock(), ratings, time.monotonic() - started, console)
-    return sum(ratings.values())
+    return shown
 
 
 def _ask(keys: _Input, prompt: str, accepted: set[str]) -> str | None:

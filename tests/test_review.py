@@ -1,0 +1,260 @@
+"""FSRS reviews: exact intervals, undo, daily limits, the day boundary, queue order, a scripted session."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fsrs import Card, Rating, Scheduler
+from typer.testing import CliRunner
+
+from dlstudy import reviews
+from dlstudy.card_state import NEW, REVIEW
+from dlstudy.cli import app
+from dlstudy.db import open_database
+from dlstudy.settings import ReviewSettings
+from dlstudy.store import Store
+from dlstudy.topics import load_guide
+from guides import write_guide
+
+T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+NO_FUZZ = ReviewSettings(fuzz=False)
+CHAIN = {"a": [], "b": ["a"], "c": ["b"]}
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def world(tmp_path):
+    guide = load_guide(write_guide(tmp_path / "guide.yaml", CHAIN))
+    store = Store(open_database(tmp_path / "dlstudy.db", T0, tmp_path / "backups"))
+    return guide, store
+
+
+def learn(guide, store, *topic_ids, now=T0):
+    for topic_id in topic_ids:
+        store.set_status(topic_id, "learned", now)
+        reviews.enqueue_topic(store, guide.topics[topic_id], now)
+
+
+def answer(guide, store, rating, now, settings=NO_FUZZ):
+    row = reviews.build_queue(guide, store, now, settings)[0]
+    after = reviews.preview(row, now, settings)[rating]
+    log_id = reviews.record(store, row, rating, after, now, 1500)
+    return row, log_id
+
+
+def test_scripted_ratings_give_exactly_what_py_fsrs_gives(world):
+    guide, store = world
+    learn(guide, store, "a")
+    scheduler = Scheduler(enable_fuzzing=False)
+    reference = Card(card_id=1)
+    now = T0
+    for rating in (3, 3, 3, 1, 2, 4, 3, 1, 3, 4):
+        row = store.card(1)
+        after = reviews.preview(row, now, NO_FUZZ)[rating]
+        reviews.record(store, row, rating, after, now, 1000)
+        reference, _ = scheduler.review_card(reference, Rating(rating), now)
+        stored = store.card(1).card
+        assert stored.due == reference.due
+        assert stored.state == reference.state.value and stored.step == reference.step
+        assert stored.stability == pytest.approx(reference.stability, rel=1e-12)
+        assert stored.difficulty == pytest.approx(reference.difficulty, rel=1e-12)
+        now = reference.due
+    assert store.card(1).card.reps == 10
+    assert store.card(1).card.lapses == 2  # Again on a card in review twice
+    assert len(store.logs()) == 10
+
+
+def test_preview_matches_what_the_rating_does_even_with_fuzz(world):
+    guide, store = world
+    learn(guide, store, "a")
+    fuzzy = ReviewSettings(fuzz=True)
+    now = T0
+    for rating in (3, 3, 3, 3):
+        row = store.card(1)
+        shown = reviews.preview(row, now, fuzzy)
+        reviews.record(store, row, rating, shown[rating], now, 1000)
+        assert store.card(1).card == shown[rating]
+        now = shown[rating].due
+
+
+def test_undo_restores_the_exact_prior_state_and_removes_the_log(world):
+    guide, store = world
+    learn(guide, store, "a")
+    before = store.card(1)
+    _, first = answer(guide, store, 3, T0)
+    middle = store.card(1)
+    _, second = answer(guide, store, 1, middle.card.due)
+    assert len(store.logs()) == 2
+    store.undo(second)
+    assert store.card(1) == middle
+    store.undo(first)
+    assert store.card(1) == before
+    assert store.logs() == []
+
+
+def test_queue_order_learning_then_reviews_then_new_in_prerequisite_order(world):
+    guide, store = world
+    learn(guide, store, "c", "b", "a")  # enqueued in reverse guide order on purpose
+    queue = reviews.build_queue(guide, store, T0, NO_FUZZ)
+    assert [row.topic_id for row in queue] == ["a", "a", "b", "b", "c", "c"]
+    # one card into learning, one into review
+    row = queue[0]
+    reviews.record(store, row, 3, reviews.preview(row, T0, NO_FUZZ)[3], T0, 900)  # learning, due in 10 min
+    row = store.card(queue[1].id)
+    reviews.record(store, row, 4, reviews.preview(row, T0, NO_FUZZ)[4], T0, 900)  # review, due in days
+    later = T0 + timedelta(days=30)
+    states = [row.card.state for row in reviews.build_queue(guide, store, later, NO_FUZZ)]
+    assert states[:2] == [1, REVIEW] and set(states[2:]) == {NEW}
+
+
+def test_daily_new_limit_and_day_boundary(world):
+    guide, store = world
+    learn(guide, store, "a", "b", "c")
+    settings = ReviewSettings(fuzz=False, new_per_day=2, day_start_hour=4)
+    assert len(reviews.build_queue(guide, store, T0, settings)) == 2
+    for _ in range(2):
+        answer(guide, store, 4, T0, settings)  # easy: straight to review, days away
+    assert reviews.build_queue(guide, store, T0, settings) == []
+    # 03:59 the next calendar day is still "today"; 04:00 starts a new day with fresh new cards
+    assert reviews.build_queue(guide, store, datetime(2026, 11, 22, 3, 59, tzinfo=UTC), settings) == []
+    assert len(reviews.build_queue(guide, store, datetime(2026, 11, 22, 4, 0, tzinfo=UTC), settings)) == 2
+
+
+def test_daily_review_limit(world):
+    guide, store = world
+    learn(guide, store, "a", "b")
+    for _ in range(4):
+        answer(guide, store, 4, T0)
+    later = T0 + timedelta(days=60)
+    limited = ReviewSettings(fuzz=False, reviews_per_day=3)
+    assert [row.card.state for row in reviews.build_queue(guide, store, later, limited)] == [REVIEW] * 3
+
+
+def test_removed_guide_card_keeps_history_and_stops_showing(world, tmp_path):
+    guide, store = world
+    learn(guide, store, "a")
+    answer(guide, store, 3, T0)
+    text = (tmp_path / "guide.yaml").read_text().replace("Second about a?", "Second about a, edited?")
+    edited = load_guide(write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"], "c": ["b"]}))
+    reviews.sync_with_guide(edited, store)
+    assert store.card(1).card.reps == 1  # identity kept through a guide reload
+    smaller = load_guide(write_guide(tmp_path / "small.yaml", {"b": [], "c": ["b"]}))
+    reviews.sync_with_guide(smaller, store)
+    assert store.card(1).removed and len(store.logs()) == 1
+    assert reviews.build_queue(smaller, store, T0 + timedelta(days=9), NO_FUZZ) == []
+    assert text
+
+
+# --- through the command line -------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path):
+    guide = write_guide(tmp_path / "guide.yaml", CHAIN)
+    return {"DLSTUDY_HOME": str(tmp_path / "home"), "DLSTUDY_GUIDE": str(guide), "COLUMNS": "200",
+            "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00"}
+
+
+def run(env, *args, input=None):
+    result = runner.invoke(app, list(args), env=env, input=input)
+    return result
+
+
+def test_full_scripted_session(env):
+    assert "2 cards added" in run(env, "done", "a").stdout
+    run(env, "done", "b")
+    run(env, "config", "set", "fuzz", "off")
+    # reveal, a bad key, good; reveal, easy; then undo (back to the easy card), reveal, hard; quit
+    session = run(env, "review", input="\nx\n3\n\ne\nu\n\nh\nq\n")
+    assert session.exit_code == 0, session.stderr
+    out = session.stdout
+    assert "First about a?" in out and "One." in out
+    assert "'x' is not a choice here" in out
+    assert "1 again 1m  2 hard 6m  3 good 10m  4 easy" in out
+    assert "undone: the last card is back as it was" in out
+    assert "Reviewed 2 cards" in out and "again 0  hard 1  good 1  easy 0" in out
+    cards = json.loads(run(env, "card", "list", "--json").stdout)
+    assert [c["reps"] for c in cards] == [1, 1, 0, 0]
+    assert [c["state"] for c in cards] == ["learning", "learning", "new", "new"]  # easy was undone, then hard
+    stats = json.loads(run(env, "stats", "--json").stdout)
+    assert stats["reviews_today"] == 2 and stats["streak_days"] == 1
+
+
+def test_resume_after_quit_and_nothing_due(env):
+    run(env, "done", "a")
+    run(env, "review", input="\n4\nq\n")
+    run(env, "review", input="\n4\n")
+    later = run(env, "review", input="")
+    assert "Nothing to review now." in later.stdout
+    assert "Next card due" in later.stdout and "`dlstudy next` suggests: Topic B [b]" in later.stdout
+    assert all(c["state"] == "review" for c in json.loads(run(env, "card", "list", "--json").stdout))
+
+
+def test_filters_and_limit(env):
+    run(env, "done", "a")
+    run(env, "done", "b")
+    out = run(env, "review", "--topic", "b", "--limit", "1", input="\n4\n\n4\n").stdout
+    assert "Reviewed 1 card" in out and "Topic B" in out and "First about a?" not in out
+
+
+def test_bury_and_suspend(env):
+    run(env, "done", "a")
+    out = run(env, "review", input="b\ns\n").stdout
+    assert "buried until tomorrow" in out and "suspended" in out
+    assert "Nothing to review now." not in out
+    assert run(env, "review", input="").stdout.startswith("Nothing to review now.")
+    assert "No cards yet" not in run(env, "review", input="").stdout
+    cards = json.loads(run(env, "card", "list", "--json").stdout)
+    assert [c["suspended"] for c in cards] == [False, True]
+    run(env, "card", "unsuspend", str(cards[1]["id"]))
+    assert "First about a?" not in run(env, "review", input="q\n").stdout  # the buried one waits for tomorrow
+
+
+def test_config(env):
+    assert "desired_retention = 0.9" in run(env, "config", "list").stdout
+    bad = run(env, "config", "set", "desired_retention", "0.5")
+    assert bad.exit_code == 1 and "allowed: 0.7 to 0.99" in bad.stderr
+    assert run(env, "config", "set", "desired_retention", "0.85").stdout.strip() == "desired_retention = 0.85"
+    assert run(env, "config", "get", "desired_retention").stdout.strip() == "0.85"
+    assert run(env, "config", "set", "learning_steps", "1m", "15m", "1h").stdout.strip() == "learning_steps = 1, 15, 60"
+    anki = ("0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, "
+            "0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542")
+    assert run(env, "config", "set", "parameters", anki).exit_code == 0
+    short = run(env, "config", "set", "parameters", "1, 2, 3")
+    assert short.exit_code == 1 and "expected 21 FSRS parameters, got 3" in short.stderr
+    unknown = run(env, "config", "get", "retention")
+    assert unknown.exit_code == 1 and "unknown setting 'retention'" in unknown.stderr
+
+
+def test_own_cards(env):
+    added = run(env, "card", "add", "b", "-q", "My question?", "-a", "My answer.")
+    assert added.stdout.strip() == "card 1 added to Topic B [b]"
+    assert run(env, "card", "edit", "1", "-a", "Better answer.").exit_code == 0
+    cards = json.loads(run(env, "card", "list", "b", "--json").stdout)
+    assert cards[0]["answer"] == "Better answer." and cards[0]["source"] == "own"
+    assert "My question?" in run(env, "review", input="\n3\nq\n").stdout
+    refused = run(env, "card", "delete", "1", input="n\n")
+    assert refused.exit_code == 1
+    assert run(env, "card", "delete", "1", input="y\n").stdout.strip().endswith("card 1 deleted")
+    assert json.loads(run(env, "card", "list", "--json").stdout) == []
+    missing = run(env, "card", "suspend", "42")
+    assert missing.exit_code == 1 and "no card with id 42" in missing.stderr
+
+
+def test_next_mentions_due_reviews(env):
+    run(env, "done", "a")
+    assert run(env, "next").stdout.startswith("2 cards to review now: dlstudy review")
+    assert json.loads(run(env, "next", "--json").stdout)["reviews_due"] == 2
