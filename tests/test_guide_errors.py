@@ -190,6 +190,11 @@ def test_all_problems_are_reported_together_in_line_order(write_guide):
         (b"title: caf\xe9\n", "not UTF-8 text (byte 10 is 0xe9)"),
         (b"- just\n- a list\n", "expected a mapping of title, version, sections, tracks, levels, got a list"),
         (b"title: x\nversion: 2\nsections: []\n", "unsupported guide format 2"),
+        (b"title: x\nsections: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ":2: invalid YAML: nested more than 64"),
+        (b"title: a\n---\ntitle: b\n", ":2: invalid YAML: expected a single document"),
+        (b"title: *nowhere\n", ":1: invalid YAML: found undefined alias"),
+        (bytes(range(256)) * 4, "not UTF-8 text"),
+        (b"\x00\x01\x02 title", "invalid YAML"),
     ],
 )
 def test_unusable_files(tmp_path, content, expected):

@@ -20,6 +20,7 @@ from dlstudy.errors import GuideError, Problem
 
 FORMAT_VERSION = 1
 MIN_CARDS_PER_TOPIC = 2
+MAX_DEPTH = 64  # a guide nests about 8 levels; anything far deeper is junk
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -202,7 +203,10 @@ class _GuideReader:
             self.problem(None, "the guide is empty")
             return None
         try:
-            node = yaml.compose(text, Loader=_Loader)
+            node = _compose(text)
+        except _TooDeep as error:
+            self.problem(error.line, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+            return None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             reason = error.problem or error.context or "malformed YAML"
@@ -210,9 +214,6 @@ class _GuideReader:
             return None
         except yaml.YAMLError as error:
             self.problem(None, f"invalid YAML: {error}")
-            return None
-        except RecursionError:
-            self.problem(None, "invalid YAML: nested too deeply")
             return None
         if node is None:
             self.problem(None, "the guide is empty")
@@ -507,6 +508,71 @@ class _TopicNode:
     aliases: tuple[str, ...]
     cards: tuple[Card, ...]
     line: int
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Build the node tree from libyaml's event stream without recursion.
+
+    yaml.compose recurses once per nesting level, and libyaml's composer crashes the process on
+    pathological nesting; this loop keeps an explicit stack and refuses absurd depth instead.
+    """
+    resolver = yaml.resolver.Resolver()
+    stack: list[yaml.CollectionNode] = []
+    pending_keys: list[yaml.Node | None] = []
+    anchors: dict[str, yaml.Node] = {}
+    root = None
+    documents = 0
+
+    def attach(node: yaml.Node, anchor: str | None) -> None:
+        nonlocal root
+        if anchor:
+            anchors[anchor] = node
+        if not stack:
+            root = node
+        elif isinstance(stack[-1], yaml.SequenceNode):
+            stack[-1].value.append(node)
+        elif pending_keys[-1] is None:
+            pending_keys[-1] = node
+        else:
+            stack[-1].value.append((pending_keys[-1], node))
+            pending_keys[-1] = None
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag if event.tag not in (None, "!") else resolver.resolve(
+                yaml.ScalarNode, event.value, event.implicit)
+            attach(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style),
+                   event.anchor)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise _TooDeep(event.start_mark.line + 1)
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            kind = yaml.MappingNode if mapping else yaml.SequenceNode
+            default = "tag:yaml.org,2002:map" if mapping else "tag:yaml.org,2002:seq"
+            tag = event.tag if event.tag not in (None, "!") else default
+            node = kind(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
+            attach(node, event.anchor)
+            stack.append(node)
+            pending_keys.append(None)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop().end_mark = event.end_mark
+            pending_keys.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias '{event.anchor}'",
+                                                  event.start_mark)
+            attach(anchors[event.anchor], None)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(None, None, "expected a single document, found another",
+                                                  event.start_mark)
+    return root
 
 
 def _requires_line(topic: _TopicNode, prerequisite: str) -> int:
