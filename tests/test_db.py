@@ -117,3 +117,19 @@ def test_an_older_database_is_backed_up_and_migrated_keeping_its_data(tmp_path):
     assert migrated.cards() == []
     [backup] = (tmp_path / "backups").iterdir()
     assert backup.name == f"dlstudy-20261121-100000-before-migration-{db.REVISIONS[0]}-to-{db.HEAD}.db"
+
+
+def test_a_locked_database_is_a_clean_error_and_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    store = Store(open_db(tmp_path))
+    store.set_status("a", "learned", NOW)
+    blocker = sqlite3.connect(tmp_path / "dlstudy.db")
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(db.DatabaseError, match="busy in another dlstudy process"):
+            Store(open_db(tmp_path)).set_status("b", "learned", NOW)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert set(store.progress()) == {"a"}
+

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
 
 from dlstudy.errors import DlstudyError
 
@@ -44,9 +43,9 @@ def open_database(path: Path, now: datetime, backups: Path) -> Engine:
         if revision is not None:
             backup_database(path, backups, now, reason=f"before-migration-{revision}-to-{HEAD}")
         _migrate(engine)
-    except DBAPIError as error:
+    except DatabaseError:
         engine.dispose()
-        raise DatabaseError(f"{path}: {_reason(error)}") from None
+        raise
     return engine
 
 
@@ -80,6 +79,12 @@ def _inspect(path: Path) -> tuple[set[str], str | None]:
 
 def _engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "handle_error")
+    def _explain(context) -> None:
+        # a locked, read-only or damaged database is the environment, not a bug: say so in one line
+        if isinstance(context.original_exception, sqlite3.OperationalError | sqlite3.DatabaseError):
+            raise DatabaseError(f"{path}: {_reason_text(str(context.original_exception))}") from None
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:
@@ -119,15 +124,11 @@ def backup_database(path: Path, backups: Path, now: datetime, reason: str) -> Pa
     return target
 
 
-def _reason(error: DBAPIError) -> str:
-    return _reason_text(str(error.orig) if error.orig is not None else str(error))
-
-
 def _reason_text(message: str) -> str:
     if "locked" in message:
         return "the database is busy in another dlstudy process; try again"
-    if "readonly" in message or "read-only" in message:
-        return "the database is read-only; check the file's permissions"
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        return "the database or its folder is read-only or missing; check the permissions"
     if "not a database" in message or "malformed" in message:
         return "the database file is damaged or not a database; it has been left untouched"
     return message
