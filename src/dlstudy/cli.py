@@ -279,12 +279,7 @@ def tree(
     from dlstudy import render, study
 
     _, guide, _, statuses = _learner()
-    section_ids = [s.id for s in guide.sections]
-    if section is not None:
-        section_ids = [s.id for s in guide.sections
-                       if section == s.id or study._words(section) in study._words(s.title)]
-        if not section_ids:
-            raise DlstudyError(f"no section matches '{section}'; sections: {', '.join(s.id for s in guide.sections)}")
+    section_ids = study.matching_sections(guide, section) if section else [s.id for s in guide.sections]
     states = {t: study.state_of(guide, statuses, t) for t in guide.topics}
     _print(render.tree(guide, states, section_ids))
 
@@ -367,7 +362,7 @@ def review(
 
     _, guide, store, statuses = _learner()
     topics = [study.resolve_topic(guide, name) for name in topic or ()]
-    sections = [_section_id(guide, name) for name in section or ()]
+    sections = [study.matching_sections(guide, name)[0] for name in section or ()]
     tracks = [study.resolve_track(guide, name).id for name in track or ()]
     settings = reviews.load_settings(store)
     console = Console(highlight=False, markup=False)
@@ -383,15 +378,6 @@ def review(
         if plan.suggestions:
             topic_next = plan.suggestions[0].topic
             typer.echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
-
-
-def _section_id(guide, name: str) -> str:
-    from dlstudy import study
-
-    for section in guide.sections:
-        if name == section.id or study._words(name) in study._words(section.title):
-            return section.id
-    raise DlstudyError(f"no section matches '{name}'; sections: {', '.join(s.id for s in guide.sections)}")
 
 
 config_app = typer.Typer(help="Review settings: retention, daily limits, steps, day start, FSRS parameters.",

@@ -134,6 +134,14 @@ def resolve_topic(guide: Guide, name: str) -> Topic:
     raise UnknownTopic(f"no topic matches '{name}'{hint}")
 
 
+def matching_sections(guide: Guide, name: str) -> list[str]:
+    """Ids of the sections named by `name`: an id, or a part of a section's title."""
+    found = [s.id for s in guide.sections if name == s.id or _words(name) in _words(s.title)]
+    if not found:
+        raise UnknownTopic(f"no section matches '{name}'; sections: {', '.join(s.id for s in guide.sections)}")
+    return found
+
+
 def resolve_track(guide: Guide, name: str) -> Track:
     for track in guide.tracks:
         if name in (track.id, _words(track.title)) or _words(name) == _words(track.title):
