@@ -66,3 +66,11 @@ def write_guide(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture
+def learner(tmp_path: Path):
+    """A data folder and a three-topic guide, driven through the CLI (see tests/learner.py)."""
+    from learner import Learner
+
+    return Learner(tmp_path)

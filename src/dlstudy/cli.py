@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from dlstudy import __version__
-from dlstudy import cli_review, cli_support as support
+from dlstudy import cli_data, cli_review, cli_support as support
 from dlstudy.cli_support import JsonOpt, TopicArg
 from dlstudy.errors import DlstudyError
 
@@ -35,6 +35,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(cli_review.app)  # review, config, card, stats
+app.add_typer(cli_data.app)  # backup, restore, export, import, doctor
 
 
 def _print_version(value: bool) -> None:

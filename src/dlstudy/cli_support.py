@@ -36,11 +36,30 @@ def guide():
 
 
 def store(moment):
+    """The learner's database, opened (and migrated); the day's first use takes a backup."""
     from dlstudy import paths
     from dlstudy.db import open_database
     from dlstudy.store import Store
 
-    return Store(open_database(paths.database_path(), moment, paths.backups_dir()))
+    database, folder = paths.database_path(), paths.backups_dir()
+    existed = database.is_file() and database.stat().st_size > 0
+    opened = Store(open_database(database, moment, folder))
+    if existed:
+        _daily_backup(opened, database, folder, moment)
+    return opened
+
+
+def _daily_backup(opened, database, folder, moment) -> None:
+    from dlstudy import backups, reviews
+
+    if backups.taken_on(folder, moment):
+        return
+    try:
+        backups.make(database, folder, moment, "daily")
+        backups.prune(folder, reviews.load_settings(opened).backups_kept)
+    except backups.BackupError as error:
+        # the command itself can still run; the learner should know their safety net is missing
+        typer.echo(f"dlstudy: warning: {error}", err=True)
 
 
 def learner():

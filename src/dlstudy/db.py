@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
+from dlstudy import backups
 from dlstudy.errors import DlstudyError
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
@@ -21,7 +22,7 @@ class DatabaseError(DlstudyError):
     """The database cannot be used as it is; it has been left untouched."""
 
 
-def open_database(path: Path, now: datetime, backups: Path) -> Engine:
+def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
     """An engine on the learner's database, created or migrated to the current schema if needed.
 
     The file is inspected read-only first, so a file dlstudy refuses is never written to.
@@ -41,9 +42,9 @@ def open_database(path: Path, now: datetime, backups: Path) -> Engine:
         return engine
     try:
         if revision is not None:
-            backup_database(path, backups, now, reason=f"before-migration-{revision}-to-{HEAD}")
+            backups.make(path, backups_folder, now, reason=f"before-migration-{revision}-to-{HEAD}")
         _migrate(engine)
-    except DatabaseError:
+    except DlstudyError:
         engine.dispose()
         raise
     return engine
@@ -88,11 +89,21 @@ def _engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:
+        # sqlite3's legacy mode begins transactions only before INSERT/UPDATE/DELETE, so a migration's
+        # CREATE statements would each commit on their own; SQLAlchemy emits BEGIN instead (below)
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        # IMMEDIATE takes the write lock up front, waiting up to the busy timeout for another writer.
+        # A deferred transaction that read first and writes later cannot wait: if another process
+        # committed in between, SQLite fails it at once (SQLITE_BUSY_SNAPSHOT, "database is locked").
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -106,22 +117,6 @@ def _migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def backup_database(path: Path, backups: Path, now: datetime, reason: str) -> Path:
-    """A consistent copy of the database (SQLite's online backup), named by time and reason."""
-    backups.mkdir(parents=True, exist_ok=True)
-    target = backups / f"dlstudy-{now:%Y%m%d-%H%M%S}-{reason}.db"
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return target
 
 
 def _reason_text(message: str) -> str:

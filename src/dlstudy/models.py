@@ -54,7 +54,7 @@ class Setting(Base):
 class StudyCard(Base):
     """A flashcard in the learner's collection, with its FSRS state in columns.
 
-    `key` is stable: "<topic>/<card id>" for guide cards, "own/<n>" for the learner's own. A guide
+    `key` is stable: "<topic>/<card id>" for guide cards, "own/<random hex>" for the learner's own. A guide
     card that leaves the guide is marked `removed` and keeps its history.
     """
 

@@ -31,6 +31,7 @@ class ReviewSettings:
     day_start_hour: int = 4
     fuzz: bool = True
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS
+    backups_kept: int = 20  # newest database backups kept; older ones are deleted
 
 
 def _number(kind: Callable[[str], Any], low: float, high: float) -> Callable[[str], Any]:
@@ -95,6 +96,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "day_start_hour": _number(int, 0, 23),
     "fuzz": _boolean,
     "parameters": _parameters,
+    "backups_kept": _number(int, 1, 1000),
 }
 NAMES = tuple(f.name for f in fields(ReviewSettings))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -97,12 +98,11 @@ class Store:
 
     def add_own_card(self, topic_id: str, question: str, answer: str, now: datetime) -> CardRow:
         with Session(self.engine) as session, session.begin():
-            row = StudyCard(key=f"own/{topic_id}/{now.timestamp():.6f}", topic_id=topic_id, source="own",
+            row = StudyCard(key=own_card_key(), topic_id=topic_id, source="own",
                             question=question, answer=answer, state=NEW, due=now, reps=0, lapses=0,
                             suspended=False, removed=False, created_at=now)
             session.add(row)
             session.flush()
-            row.key = f"own/{row.id}"
             return _card_row(row)
 
     def card(self, card_id: int) -> CardRow | None:
@@ -133,11 +133,11 @@ class Store:
 
     def set_suspended(self, card_id: int, suspended: bool) -> None:
         with Session(self.engine) as session, session.begin():
-            session.get(StudyCard, card_id).suspended = suspended
+            _existing(session, card_id).suspended = suspended
 
     def bury(self, card_id: int, until: datetime) -> None:
         with Session(self.engine) as session, session.begin():
-            session.get(StudyCard, card_id).buried_until = until
+            _existing(session, card_id).buried_until = until
 
     def due_cards(self, now: datetime, review_until: datetime, topic_ids: set[str] | None,
                   review_limit: int) -> tuple[list[CardRow], list[CardRow]]:
@@ -170,11 +170,16 @@ class Store:
 
     def answer(self, card_id: int, prior: CardState, after: CardState, rating: int, now: datetime,
                duration_ms: int) -> int:
-        """Record one answer in its own transaction; returns the log id (for undo)."""
+        """Record one answer in its own transaction; returns the log id (for undo).
+
+        Refused if the card is no longer in the state the answer was computed from: another dlstudy
+        answered it meanwhile. The check and the write share one write-locked transaction (db._engine).
+        """
         with Session(self.engine) as session, session.begin():
-            row = session.get(StudyCard, card_id)
-            if row is None or (row.state, row.reps) != (prior.state, prior.reps):
-                raise ConflictError("this card was answered elsewhere meanwhile; it was not changed")
+            row = _existing(session, card_id)
+            if (row.state, row.reps) != (prior.state, prior.reps):
+                raise ConflictError("this card was answered in another dlstudy session meanwhile; "
+                                    "your rating was not saved")
             log = ReviewLog(card_id=card_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
                             prior_state=prior.state, prior_step=prior.step, prior_stability=prior.stability,
                             prior_difficulty=prior.difficulty, prior_due=prior.due,
@@ -186,9 +191,18 @@ class Store:
             return log.id
 
     def undo(self, log_id: int) -> int:
-        """Put the card back exactly as it was before the logged answer and drop the log; returns the card id."""
+        """Put the card back exactly as it was before the logged answer and drop the log; returns the card id.
+
+        Refused if the card was answered again since (by another dlstudy): undoing would lose that answer.
+        """
         with Session(self.engine) as session, session.begin():
             log = session.get(ReviewLog, log_id)
+            if log is None:
+                raise ConflictError(_DELETED)
+            latest = session.scalar(select(func.max(ReviewLog.id)).where(ReviewLog.card_id == log.card_id))
+            if latest != log_id:
+                raise ConflictError("this card was answered again in another dlstudy session since; "
+                                    "undoing would lose that answer, so nothing was undone")
             row = session.get(StudyCard, log.card_id)
             _write_state(row, CardState(log.prior_state, log.prior_step, log.prior_stability,
                                         log.prior_difficulty, log.prior_due, log.prior_last_review,
@@ -211,13 +225,28 @@ class Store:
             return session.scalar(query)
 
 
+def own_card_key() -> str:
+    """Random, so that cards made on two machines never share a key when their exports are merged."""
+    return f"own/{secrets.token_hex(6)}"
+
+
 def _progress(row: TopicProgress) -> Progress:
     return Progress(row.topic_id, row.status, row.started_at, row.finished_at, row.updated_at)
 
 
 
 class ConflictError(DlstudyError):
-    """The card changed under us (another dlstudy answered it); nothing was written."""
+    """The card changed under us (another dlstudy answered or deleted it); nothing was written."""
+
+
+_DELETED = "this card was deleted by another dlstudy meanwhile; nothing was changed"
+
+
+def _existing(session: Session, card_id: int) -> StudyCard:
+    row = session.get(StudyCard, card_id)
+    if row is None:
+        raise ConflictError(_DELETED)
+    return row
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Commands that keep the learner's data safe: backups, restore, export, import, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dlstudy import cli_support as support
+from dlstudy.errors import DlstudyError
+
+app = typer.Typer()
+
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")]
+
+
+@app.command()
+def backup(
+    listing: Annotated[bool, typer.Option("--list", help="List the backups instead of making one.")] = False,
+) -> None:
+    """Make a backup of the database now (the newest `backups_kept` are kept), or list them."""
+    from dlstudy import backups, paths, render, reviews
+
+    folder = paths.backups_dir()
+    if listing:
+        support.show(render.backup_list(folder, backups.listed(folder)))
+        return
+    now = support.now()
+    store = support.store(now)  # refuses a damaged or foreign file before anything is copied
+    made = backups.make(paths.database_path(), folder, now, "manual")
+    backups.prune(folder, reviews.load_settings(store).backups_kept)
+    typer.echo(f"backup written: {made}")
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="A backup (see `dlstudy backup --list`).")],
+            yes: YesOpt = False) -> None:
+    """Replace the database with a backup, after checking it; the current database is kept as a backup."""
+    from dlstudy import backups, paths
+    from dlstudy.db import REVISIONS
+
+    if not file.exists() and (paths.backups_dir() / file).exists():
+        file = paths.backups_dir() / file
+    backups.check_restorable(file, REVISIONS)
+    database = paths.database_path()
+    if not yes and not support.confirm(f"Replace {database} with {file}? (the current one is kept as a backup)"):
+        typer.echo("nothing restored", err=True)
+        raise typer.Exit(1)
+    kept = backups.restore(file, database, paths.backups_dir(), support.now(), REVISIONS)
+    typer.echo(f"restored {file}" + (f"; the previous database is kept as {kept}" if kept else ""))
+
+
+@app.command("export")
+def export_(
+    target: Annotated[str, typer.Argument(help="FILE.json, `-` for stdout, or a folder with --csv.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write cards.csv and reviews.csv into the folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing files.")] = False,
+) -> None:
+    """Export all progress, cards, review logs and settings as JSON (or cards and reviews as CSV)."""
+    from dlstudy import transfer
+    from dlstudy.db import HEAD
+
+    now = support.now()
+    data = transfer.export_data(support.store(now).engine, HEAD, now)
+    if as_csv:
+        folder = Path(target)
+        _refuse_overwrite([folder / "cards.csv", folder / "reviews.csv"], force)
+        written = transfer.write_csv(data, folder)
+        typer.echo(f"wrote {', '.join(map(str, written))}: {len(data['cards'])} cards, "
+                   f"{len(data['review_logs'])} answers", err=True)
+        return
+    path = None if target == "-" else Path(target)
+    if path is not None:
+        _refuse_overwrite([path], force)
+    transfer.write_json(data, path)
+    typer.echo(f"exported {len(data['progress'])} topics, {len(data['cards'])} cards, "
+               f"{len(data['review_logs'])} answers, {len(data['settings'])} settings"
+               + (f" to {path}" if path else ""), err=True)
+
+
+def _refuse_overwrite(targets: list[Path], force: bool) -> None:
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise DlstudyError(f"{', '.join(existing)} already exists; use --force to overwrite")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A file written by `dlstudy export`.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, but write nothing.")] = False,
+) -> None:
+    """Merge an export into your data: newer statuses and schedules win, answers are added once."""
+    from dlstudy import backups, paths, render, transfer
+
+    snapshot = transfer.read_json(file)  # the whole file is checked before the database is touched
+    now = support.now()
+    store = support.store(now)
+    if not dry_run:
+        backups.make(paths.database_path(), paths.backups_dir(), now, "before-import")
+    support.show(render.merge_summary(transfer.merge(store.engine, snapshot, dry_run=dry_run), dry_run))
+
+
+@app.command()
+def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs that are safe.")] = False) -> None:
+    """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
+    from dlstudy import backups, doctor as checks, paths, render
+
+    now, guide, store, _ = support.learner()
+    topic_ids = set(guide.topics)
+    damage = checks.integrity(store.engine)
+    findings = checks.examine(store.engine, topic_ids, now) if not damage else []
+    repaired = []
+    if fix and not damage and any(f.repair for f in findings):
+        backups.make(paths.database_path(), paths.backups_dir(), now, "before-doctor-fix")
+        repaired = checks.repair(store.engine, findings, topic_ids, now)
+    support.show(render.doctor_report(damage, findings, repaired))
+    repaired_codes = {f.code for f in repaired}
+    if damage or any(f.problem and f.code not in repaired_codes for f in findings):
+        raise typer.Exit(1)

@@ -1,0 +1,177 @@
+"""The database check: damage, orphans and impossible card states, and the repairs that are safe.
+
+Each check counts its rows with one query and, where a repair is safe (it loses no answer the
+learner gave), fixes them with one statement. Progress on topics that left the guide is reported
+but kept: the topic may come back, and `status` shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, and_, case, delete, func, not_, or_, select, text, update
+from sqlalchemy.sql import ColumnElement
+
+from dlstudy.card_state import NEW
+from dlstudy.models import ReviewLog, StudyCard, TopicProgress
+
+MAX_STABILITY = 36500.0  # days; FSRS's own ceiling
+MIN_STABILITY = 0.001
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    description: str
+    count: int
+    examples: tuple[str, ...]
+    repair: str | None  # what --fix does, or None when it is left to the learner
+    problem: bool = True  # False for what is reported but fine as it is
+
+
+@dataclass(frozen=True)
+class _Check:
+    code: str
+    description: str
+    rows: Callable[[set[str], datetime], tuple]  # (model, where-clause, label column)
+    repair: str | None = None
+    fix: Callable[[datetime], dict | None] | None = None  # the new values, or _delete
+    problem: bool = True
+
+    def repair_statement(self, topic_ids: set[str], now: datetime):
+        model, where, _ = self.rows(topic_ids, now)
+        if self.fix is _delete:
+            return delete(model).where(where)
+        return update(model).where(where).values(**self.fix(now))
+
+
+def integrity(engine: Engine) -> list[str]:
+    """SQLite's integrity and foreign-key checks: an empty list when the file is sound."""
+    with engine.connect() as connection:
+        verdict = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
+        broken_links = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+    problems = [] if verdict == ["ok"] else verdict
+    problems += [f"{row[0]} row {row[1]} points to a missing {row[2]} row" for row in broken_links]
+    return problems
+
+
+def examine(engine: Engine, topic_ids: set[str], now: datetime) -> list[Finding]:
+    """Every check that finds something, with a count and a few examples."""
+    findings = []
+    with engine.connect() as connection:
+        for check in CHECKS:
+            model, where, label = check.rows(topic_ids, now)
+            count = connection.scalar(select(func.count()).select_from(model).where(where))
+            if count:
+                examples = tuple(str(v) for v in connection.scalars(
+                    select(label).where(where).order_by(label).limit(_EXAMPLES)))
+                findings.append(Finding(check.code, check.description, count, examples, check.repair,
+                                        check.problem))
+    return findings
+
+
+def repair(engine: Engine, findings: list[Finding], topic_ids: set[str], now: datetime) -> list[Finding]:
+    """Apply every safe repair for the findings, in one transaction; returns the findings repaired."""
+    wanted = {f.code for f in findings if f.repair}
+    done = []
+    with engine.begin() as connection:
+        for check in CHECKS:
+            if check.code in wanted and check.fix is not None:
+                connection.execute(check.repair_statement(topic_ids, now))
+                done.extend(f for f in findings if f.code == check.code)
+    return done
+
+
+# --- the checks ------------------------------------------------------------------------------------
+
+def _answered() -> ColumnElement[bool]:
+    return StudyCard.state != NEW
+
+
+def _logs_without_card(topic_ids, now):
+    return ReviewLog, ReviewLog.card_id.not_in(select(StudyCard.id)), ReviewLog.id
+
+
+def _progress_off_guide(topic_ids, now):
+    return TopicProgress, TopicProgress.topic_id.not_in(topic_ids), TopicProgress.topic_id
+
+
+def _guide_cards_off_guide(topic_ids, now):
+    where = and_(StudyCard.source == "guide", StudyCard.removed.is_(False), StudyCard.topic_id.not_in(topic_ids))
+    return StudyCard, where, StudyCard.key
+
+
+def _due_before_review(topic_ids, now):
+    return StudyCard, and_(_answered(), StudyCard.due < StudyCard.last_review), StudyCard.key
+
+
+def _stability_out_of_range(topic_ids, now):
+    where = and_(_answered(), or_(StudyCard.stability < MIN_STABILITY, StudyCard.stability > MAX_STABILITY))
+    return StudyCard, where, StudyCard.key
+
+
+def _difficulty_out_of_range(topic_ids, now):
+    return StudyCard, and_(_answered(), or_(StudyCard.difficulty < 1, StudyCard.difficulty > 10)), StudyCard.key
+
+
+def _answered_without_schedule(topic_ids, now):
+    missing = or_(StudyCard.stability.is_(None), StudyCard.difficulty.is_(None), StudyCard.last_review.is_(None))
+    return StudyCard, and_(_answered(), missing), StudyCard.key
+
+
+def _state_unknown(topic_ids, now):
+    return StudyCard, not_(StudyCard.state.in_((0, 1, 2, 3))), StudyCard.key
+
+
+def _rating_unknown(topic_ids, now):
+    return ReviewLog, not_(ReviewLog.rating.in_((1, 2, 3, 4))), ReviewLog.id
+
+
+def _answers_in_future(topic_ids, now):
+    return ReviewLog, ReviewLog.reviewed_at > now + timedelta(days=1), ReviewLog.id
+
+
+def _status_unknown(topic_ids, now):
+    return TopicProgress, not_(TopicProgress.status.in_(("new", "learning", "learned", "skipped"))), TopicProgress.topic_id
+
+
+def _clamped(column, low: float, high: float):
+    return case((column < low, low), (column > high, high), else_=column)
+
+
+def _schedule_restarted(now: datetime) -> dict:
+    return {"state": NEW, "step": None, "stability": None, "difficulty": None, "last_review": None, "due": now}
+
+
+def _delete(now: datetime) -> None:
+    """Marks a check whose repair deletes the rows it finds."""
+
+
+CHECKS = (
+    _Check("logs-without-card", "review logs whose card no longer exists", _logs_without_card,
+           "delete them (they cannot be shown or scheduled)", _delete),
+    _Check("guide-cards-off-guide", "guide cards whose topic is no longer in the guide, still shown",
+           _guide_cards_off_guide, "hide them, keeping their history (as `review` does for removed cards)",
+           lambda now: {"removed": True}),
+    _Check("due-before-last-review", "cards due before their last review", _due_before_review,
+           "make them due at their last review, so they come up now", lambda now: {"due": StudyCard.last_review}),
+    _Check("stability-out-of-range", f"cards with stability outside {MIN_STABILITY}-{MAX_STABILITY:.0f} days",
+           _stability_out_of_range, "bring the stability into range",
+           lambda now: {"stability": _clamped(StudyCard.stability, MIN_STABILITY, MAX_STABILITY)}),
+    _Check("difficulty-out-of-range", "cards with difficulty outside 1-10", _difficulty_out_of_range,
+           "bring the difficulty into range", lambda now: {"difficulty": _clamped(StudyCard.difficulty, 1.0, 10.0)}),
+    _Check("answered-without-schedule", "answered cards missing stability, difficulty or last review",
+           _answered_without_schedule, "start their schedule again as new cards (their review logs stay)",
+           _schedule_restarted),
+    _Check("state-unknown", "cards in an unknown state", _state_unknown,
+           "start their schedule again as new cards (their review logs stay)", _schedule_restarted),
+    _Check("rating-unknown", "review logs with a rating outside 1-4", _rating_unknown),
+    _Check("answers-in-future", "review logs dated more than a day in the future (a wrong clock?)",
+           _answers_in_future),
+    _Check("status-unknown", "topics with an unknown status", _status_unknown),
+    _Check("progress-off-guide", "progress on topics no longer in the guide (kept on purpose)", _progress_off_guide,
+           problem=False),
+)

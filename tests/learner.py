@@ -1,0 +1,55 @@
+"""A learner's home for CLI tests: a data folder, a small guide, a fixed clock, and the commands."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dlstudy.cli import app
+from guides import write_guide
+
+CHAIN = {"a": [], "b": ["a"], "c": ["b"]}
+NOW = "2026-11-21T10:00:00+00:00"
+
+
+class Learner:
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.home = folder / "home"
+        self.database = self.home / "dlstudy.db"
+        self.backups = self.home / "backups"
+        self.env = {"DLSTUDY_HOME": str(self.home), "DLSTUDY_GUIDE": str(write_guide(folder / "guide.yaml", CHAIN)),
+                    "DLSTUDY_NOW": NOW, "COLUMNS": "200", "TZ": "UTC"}
+
+    def run(self, *args: str, input: str | None = None, now: str | None = None):
+        env = self.env | ({"DLSTUDY_NOW": now} if now else {})
+        return CliRunner().invoke(app, list(args), env=env, input=input)
+
+    def ok(self, *args: str, input: str | None = None, now: str | None = None):
+        result = self.run(*args, input=input, now=now)
+        assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
+        return result
+
+    def with_history(self) -> Learner:
+        """Two learned topics, a few answers (again, good, easy), a setting and a card of one's own."""
+        self.ok("done", "a")
+        self.ok("done", "b")
+        self.ok("config", "set", "fuzz", "off")
+        self.ok("card", "add", "a", "-q", "My own question?", "-a", "My answer.")
+        self.ok("review", input="\n1\n\n3\n\n4\nq\n")
+        return self
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refused(result) -> str:
+    """The one-line refusal of a command that must fail cleanly: exit 1, no traceback."""
+    assert result.exit_code == 1, (result.stdout, result.stderr, result.exception)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.startswith("dlstudy: "), result.stderr
+    return result.stderr
