@@ -186,4 +186,6 @@ def _copy_into(source: Path, database: Path) -> None:
 def _reason(error: Exception) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
+    if "disk" in str(error):
+        return f"the disk is full or failing: {error}"
     return str(error)

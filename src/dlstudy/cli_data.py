@@ -106,15 +106,19 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
     """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
     from dlstudy import backups, doctor as checks, paths, render
 
-    now, guide, store, _ = support.learner()
+    now, guide, database = support.now(), support.guide(), paths.database_path()
+    damage = checks.integrity(database) if database.exists() else []
+    if damage:
+        support.show(render.doctor_report(damage, [], []))
+        raise typer.Exit(1)
+    store = support.store(now)  # refuses what is not a dlstudy database, with its own message
     topic_ids = set(guide.topics)
-    damage = checks.integrity(store.engine)
-    findings = checks.examine(store.engine, topic_ids, now) if not damage else []
+    findings = checks.examine(store.engine, topic_ids, now)
     repaired = []
-    if fix and not damage and any(f.repair for f in findings):
-        backups.make(paths.database_path(), paths.backups_dir(), now, "before-doctor-fix")
+    if fix and any(f.repair for f in findings):
+        backups.make(database, paths.backups_dir(), now, "before-doctor-fix")
         repaired = checks.repair(store.engine, findings, topic_ids, now)
-    support.show(render.doctor_report(damage, findings, repaired))
+    support.show(render.doctor_report([], findings, repaired))
     repaired_codes = {f.code for f in repaired}
-    if damage or any(f.problem and f.code not in repaired_codes for f in findings):
+    if any(f.problem and f.code not in repaired_codes for f in findings):
         raise typer.Exit(1)

@@ -125,5 +125,8 @@ def _reason_text(message: str) -> str:
     if "readonly" in message or "read-only" in message or "unable to open" in message:
         return "the database or its folder is read-only or missing; check the permissions"
     if "not a database" in message or "malformed" in message:
-        return "the database file is damaged or not a database; it has been left untouched"
+        return ("the database file is damaged; it has been left untouched (`dlstudy doctor` examines it, "
+                "`dlstudy restore FILE` brings back a backup from `dlstudy backup --list`)")
+    if "disk is full" in message or "disk I/O error" in message:
+        return f"the disk is full or failing ({message}); nothing more was written"
     return message

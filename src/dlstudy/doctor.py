@@ -7,11 +7,13 @@ but kept: the topic may come back, and `status` shows it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import Engine, and_, case, delete, func, not_, or_, select, text, update
+from sqlalchemy import Engine, and_, case, delete, func, not_, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from dlstudy.card_state import NEW
@@ -48,14 +50,23 @@ class _Check:
         return update(model).where(where).values(**self.fix(now))
 
 
-def integrity(engine: Engine) -> list[str]:
-    """SQLite's integrity and foreign-key checks: an empty list when the file is sound."""
-    with engine.connect() as connection:
-        verdict = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
-        broken_links = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
-    problems = [] if verdict == ["ok"] else verdict
-    problems += [f"{row[0]} row {row[1]} points to a missing {row[2]} row" for row in broken_links]
-    return problems
+def integrity(path: Path) -> list[str]:
+    """SQLite's integrity check, read-only and without the engine (which may refuse a damaged file).
+
+    A file that is not SQLite at all is not examined: opening it gives the reason.
+    """
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return []
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            verdict = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [] if verdict == ["ok"] else verdict
 
 
 def examine(engine: Engine, topic_ids: set[str], now: datetime) -> list[Finding]:

@@ -8,6 +8,7 @@ writes anything, then merges in a single transaction (see `merge` for the rules)
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import os
@@ -23,7 +24,6 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from dlstudy.card_state import STATE_NAMES
 from dlstudy.errors import DlstudyError
 from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
-from dlstudy.store import own_card_key
 
 FORMAT = "dlstudy-export"
 VERSION = 1
@@ -320,7 +320,7 @@ def merge(engine: Engine, snapshot: Snapshot, dry_run: bool = False) -> MergeSum
     - progress: per topic, the more recently updated status wins;
     - cards are matched by key; a card reviewed more recently in the file takes the file's
       schedule and text; one of your own cards with the same key but another creation time is a
-      different card and gets a new key;
+      different card and comes in under a new key (the same one if the file is imported again);
     - review logs are added unless the card already had an answer with the same time and rating.
     """
     summary = MergeSummary()
@@ -357,19 +357,16 @@ def _merge_progress(connection: Connection, progress: list[dict], summary: Merge
 
 def _merge_cards(connection: Connection, cards: list[dict], summary: MergeSummary) -> dict[str, int]:
     """Each file key's card id in the database after the merge."""
-    rows = connection.execute(select(StudyCard.id, StudyCard.key, StudyCard.source, StudyCard.topic_id,
-                                     StudyCard.created_at, StudyCard.last_review)).all()
-    by_key = {row.key: row for row in rows}
-    # an own card is the same card when it was made on the same topic at the same moment, whatever its key
-    own_by_origin = {(row.topic_id, row.created_at): row for row in rows if row.source == "own"}
+    mine_by_key = {row.key: row for row in connection.execute(
+        select(StudyCard.id, StudyCard.key, StudyCard.created_at, StudyCard.last_review))}
     ids: dict[str, int] = {}
     for card in cards:
         file_key = card["key"]
-        mine = by_key.get(file_key)
-        if card["source"] == "own" and (mine is None or mine.created_at != card["created_at"]):
-            mine = own_by_origin.get((card["topic_id"], card["created_at"]))
-            if mine is None and file_key in by_key:
-                card = {**card, "key": own_card_key()}
+        mine = mine_by_key.get(file_key)
+        if card["source"] == "own" and mine is not None and mine.created_at != card["created_at"]:
+            card = {**card, "key": _key_for_another_own_card(card)}
+            mine = mine_by_key.get(card["key"])  # present if this file was imported before
+            if mine is None:
                 summary.renamed.append(file_key)
         if mine is None:
             ids[file_key] = connection.execute(insert(StudyCard).values(**card)).inserted_primary_key[0]
@@ -381,6 +378,12 @@ def _merge_cards(connection: Connection, cards: list[dict], summary: MergeSummar
                                .values(**{k: v for k, v in card.items() if k not in ("key", "created_at")}))
             summary.cards_updated += 1
     return ids
+
+
+def _key_for_another_own_card(card: dict) -> str:
+    """A new key for an own card whose key is taken by a different card; the same on every import."""
+    origin = f"{card['key']}@{card['created_at'].isoformat()}".encode()
+    return f"own/{hashlib.sha256(origin).hexdigest()[:12]}"
 
 
 def _merge_logs(connection: Connection, logs: list[dict], ids: dict[str, int], summary: MergeSummary) -> None:
