@@ -29,10 +29,9 @@ def now():
 
 
 def guide():
-    from dlstudy import paths
-    from dlstudy.topics import load_guide
+    from dlstudy import guide_cache, paths
 
-    return load_guide(paths.guide_path())
+    return guide_cache.load(paths.guide_path(), paths.cache_dir())
 
 
 def store(moment):

@@ -34,6 +34,16 @@ def data_dir() -> Path:
     return platformdirs.user_data_path("dlstudy", appauthor=False)
 
 
+def cache_dir() -> Path:
+    """Where the parsed guide is kept between runs: beside the data under `DLSTUDY_HOME`, else the user cache."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "cache"
+    import platformdirs
+
+    return platformdirs.user_cache_path("dlstudy", appauthor=False)
+
+
 def database_path() -> Path:
     return data_dir() / DATABASE_NAME
 

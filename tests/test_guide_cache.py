@@ -1,0 +1,68 @@
+"""The parsed-guide cache: used only for the exact content it was made from, and never a cause of failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlstudy import guide_cache, topics
+from dlstudy.errors import GuideError
+from guides import write_guide
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Counts how often the YAML is actually read and checked."""
+    calls = []
+    real = topics.load_guide
+
+    def counting(path):
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(guide_cache, "load_guide", counting)
+    return calls
+
+
+def test_the_same_content_is_parsed_once(tmp_path, parses):
+    path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
+    first = guide_cache.load(path, tmp_path / "cache")
+    second = guide_cache.load(path, tmp_path / "cache")
+    assert second == first and len(parses) == 1
+    assert dict(second.requires) == {"a": (), "b": ("a",)}
+
+
+def test_an_edited_guide_is_read_again(tmp_path, parses):
+    path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
+    guide_cache.load(path, tmp_path / "cache")
+    write_guide(path, {"a": [], "b": ["a"], "c": ["b"]})
+    assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a", "b", "c"]
+    assert len(parses) == 2
+
+
+def test_an_invalid_guide_is_never_cached(tmp_path, parses):
+    path = tmp_path / "guide.yaml"
+    path.write_text("title: [unclosed\n")
+    for _ in range(2):
+        with pytest.raises(GuideError):
+            guide_cache.load(path, tmp_path / "cache")
+    assert len(parses) == 2 and not list((tmp_path / "cache").glob("*.pickle"))
+
+
+def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path, parses):
+    path = write_guide(tmp_path / "guide.yaml", {"a": []})
+    guide_cache.load(path, tmp_path / "cache")
+    [entry] = (tmp_path / "cache").glob("guide-*.pickle")
+    entry.write_bytes(b"junk")
+    assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a"]
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    assert list(guide_cache.load(path, blocked).topics) == ["a"]
+    assert len(parses) == 3
+
+
+def test_only_a_few_entries_are_kept(tmp_path):
+    path = tmp_path / "guide.yaml"
+    for size in range(1, 7):
+        write_guide(path, {f"t{i}": [] for i in range(size)})
+        guide_cache.load(path, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("guide-*.pickle"))) == 3
