@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -31,6 +33,14 @@ class Learner:
         result = self.run(*args, input=input, now=now)
         assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
         return result
+
+    def settle(self) -> Learner:
+        """Close the in-process commands' connections and fold the WAL into the file, so that a digest
+        taken now changes only if a later command writes (not when a stale connection is collected)."""
+        gc.collect()
+        with sqlite3.connect(self.database) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return self
 
     def with_history(self) -> Learner:
         """Two learned topics, a few answers (again, good, easy), a setting and a card of one's own."""

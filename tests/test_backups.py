@@ -88,11 +88,11 @@ def test_restore_replaces_the_database_and_keeps_the_current_one(learner):
 def test_restore_asks_first_and_no_means_nothing_changes(learner):
     learner.with_history()
     learner.ok("backup")
-    before = digest(learner.database)
+    before = digest(learner.settle().database)
     [made] = names(learner.backups, "manual")
     result = learner.run("restore", made, input="n\n")
     assert result.exit_code == 1 and "nothing restored" in result.stderr
-    assert digest(learner.database) == before
+    assert digest(learner.settle().database) == before
 
 
 @pytest.mark.parametrize("kind", ["random-bytes", "foreign", "newer", "damaged", "missing"])
@@ -114,12 +114,12 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(learner, tmp_path, kind)
         damage(candidate)
     else:
         candidate.unlink()
-    before, backups_before = digest(learner.database), names(learner.backups)
+    before, backups_before = digest(learner.settle().database), names(learner.backups)
     message = refused(learner.run("restore", str(candidate), "--yes"))
     assert str(candidate) in message
     assert {"random-bytes": "not a SQLite database", "foreign": "not a dlstudy database",
             "newer": "newer dlstudy", "damaged": "nothing was restored", "missing": "no such file"}[kind] in message
-    assert digest(learner.database) == before and names(learner.backups) == backups_before
+    assert digest(learner.settle().database) == before and names(learner.backups) == backups_before
 
 
 def test_restore_rescues_a_damaged_database_and_keeps_its_bytes(learner):

@@ -155,9 +155,9 @@ def test_dry_run_writes_nothing(learner, tmp_path):
     other.ok("done", "c", "--force")
     exported = tmp_path / "export.json"
     learner.ok("export", str(exported))
-    before = digest(other.database)
+    before = digest(other.settle().database)
     assert "dry run: nothing was written" in other.ok("import", str(exported), "--dry-run").stdout
-    assert digest(other.database) == before
+    assert digest(other.settle().database) == before
     assert json.loads(other.ok("export", "-").stdout)["review_logs"] == []
 
 
@@ -176,10 +176,10 @@ def test_a_file_that_is_not_a_valid_export_is_refused_untouched(learner, tmp_pat
     content, expected = BAD_EXPORTS[case]
     bad = tmp_path / "bad.json"
     bad.write_bytes(content if isinstance(content, bytes) else content.encode())
-    before = digest(learner.database)
+    before = digest(learner.settle().database)
     message = refused(learner.run("import", str(bad)))
     assert str(bad) in message and expected in message
-    assert digest(learner.database) == before
+    assert digest(learner.settle().database) == before
 
 
 def test_one_bad_record_at_the_end_refuses_the_whole_file(learner, tmp_path):
@@ -189,7 +189,7 @@ def test_one_bad_record_at_the_end_refuses_the_whole_file(learner, tmp_path):
     data = json.loads(exported.read_text())
     other = type(learner)(tmp_path / "other")
     other.ok("done", "c", "--force")
-    before = digest(other.database)
+    before = digest(other.settle().database)
     data["review_logs"][-1]["rating"] = 7
     data["review_logs"].append({**data["review_logs"][0], "card": "no/such-card"})
     data["cards"][0]["due"] = "yesterday"
@@ -199,7 +199,7 @@ def test_one_bad_record_at_the_end_refuses_the_whole_file(learner, tmp_path):
     assert f"{exported}: review_logs[2].rating: expected 1 to 4" in message
     assert f"{exported}: review_logs[3].card: no card 'no/such-card' in the file" in message
     assert message.rstrip().endswith("nothing was imported")
-    assert digest(other.database) == before
+    assert digest(other.settle().database) == before
 
 
 def test_csv_export_for_spreadsheets(learner, tmp_path):

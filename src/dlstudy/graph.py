@@ -18,10 +18,11 @@ def find_cycles(requires: Requires) -> list[list[str]]:
 
     An arrow a -> b means "a requires b". Self-loops count as cycles of length one.
     """
+    position = {topic: i for i, topic in enumerate(requires)}
     cycles = []
     for component in _strongly_connected_components(requires):
         members = set(component)
-        start = min(component, key=list(requires).index)
+        start = min(component, key=position.__getitem__)
         if len(component) == 1 and start not in requires[start]:
             continue
         cycles.append(_cycle_through(start, requires, members))

@@ -21,9 +21,11 @@ from dlstudy.errors import GuideError, Problem
 FORMAT_VERSION = 1
 MIN_CARDS_PER_TOPIC = 2
 MAX_DEPTH = 64  # a guide nests about 8 levels; anything far deeper is junk
+MAX_ALIASED_NODES = 10_000  # aliases nested inside aliases multiply ("billion laughs"); a guide needs few
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
+_DECIMAL = re.compile(r"[-+]?[0-9]{1,18}")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -197,7 +199,8 @@ class _GuideReader:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            self.problem(line, f"not UTF-8 text (byte {error.start} is {data[error.start]:#04x})")
+            hint = "; it looks like UTF-16: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+            self.problem(line, f"not UTF-8 text (byte {error.start} is {data[error.start]:#04x}){hint}")
             return None
         if not text.strip():
             self.problem(None, "the guide is empty")
@@ -207,9 +210,17 @@ class _GuideReader:
         except _TooDeep as error:
             self.problem(error.line, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
             return None
+        except yaml.reader.ReaderError as error:
+            line = data[: error.position].count(b"\n") + 1  # libyaml counts bytes of the UTF-8 text
+            self.problem(line, f"invalid YAML: {str(error).splitlines()[0]}")
+            return None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             reason = error.problem or error.context or "malformed YAML"
+            if mark and text[mark.index:mark.index + 1] == "\t":
+                reason += " (a tab: indent with spaces)"
+            elif mark and error.context and error.context_mark and error.context_mark.line < mark.line:
+                reason += f" ({error.context} from line {error.context_mark.line + 1})"
             self.problem(mark.line + 1 if mark else None, f"invalid YAML: {reason}")
             return None
         except yaml.YAMLError as error:
@@ -233,11 +244,14 @@ class _GuideReader:
             context = f"{kind} '{named[0].value}'"
         fields: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, f"expected a key name, got {_kind(key_node)}", context, field)
+                continue
+            key = key_node.value
             if key not in keys:
-                hint = _did_you_mean(str(key), list(keys))
-                self.problem(key_node, f"unknown key '{key}'{hint}; allowed: {', '.join(keys)}", context,
-                             field)
+                hint = _did_you_mean(key, list(keys))
+                self.problem(key_node, f"unknown key '{_shortened(key)}'{hint}; allowed: {', '.join(keys)}",
+                             context, field)
             elif key in fields:
                 self.problem(key_node, f"key '{key}' appears twice (first on line {_line(fields[key])})",
                              context, field)
@@ -261,8 +275,9 @@ class _GuideReader:
         return text
 
     def _integer(self, node: yaml.Node, context: str | None, field: str) -> int | None:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
-            self.problem(node, f"expected a whole number, got {_kind(node)}", context, field)
+        # YAML also reads 0x65, 1:41 and `!!int abc` as integers; int() accepts none of them
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT or not _DECIMAL.fullmatch(node.value):
+            self.problem(node, f"expected a whole number in decimal digits, got {_kind(node)}", context, field)
             return None
         return int(node.value)
 
@@ -405,7 +420,9 @@ class _GuideReader:
                 domain = self._slug(fields.get("domain"), context, "domain")
                 rank_node = fields.get("rank")
                 rank = self._integer(rank_node, context, "rank") if rank_node is not None else None
-                record: Track | Level = Level(track_id or "", title or "", domain or "", rank or 0, ids)
+                if rank is None:
+                    continue  # already reported; comparing it with the other levels would only mislead
+                record: Track | Level = Level(track_id or "", title or "", domain or "", rank, ids)
             else:
                 record = Track(track_id or "", title or "", ids)
             result.append((record, members))
@@ -520,11 +537,15 @@ def _compose(text: str) -> yaml.Node | None:
 
     yaml.compose recurses once per nesting level, and libyaml's composer crashes the process on
     pathological nesting; this loop keeps an explicit stack and refuses absurd depth instead.
+    An alias shares its node rather than copying it, but the reader walks every path through the
+    shared nodes, so the nodes aliases stand for are counted and capped.
     """
     resolver = yaml.resolver.Resolver()
     stack: list[yaml.CollectionNode] = []
     pending_keys: list[yaml.Node | None] = []
     anchors: dict[str, yaml.Node] = {}
+    sizes: dict[int, int] = {}  # id(node) -> nodes it stands for once aliases are expanded
+    aliased = 0
     root = None
     documents = 0
 
@@ -546,8 +567,9 @@ def _compose(text: str) -> yaml.Node | None:
         if isinstance(event, yaml.ScalarEvent):
             tag = event.tag if event.tag not in (None, "!") else resolver.resolve(
                 yaml.ScalarNode, event.value, event.implicit)
-            attach(yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style),
-                   event.anchor)
+            scalar = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            sizes[id(scalar)] = 1
+            attach(scalar, event.anchor)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(stack) >= MAX_DEPTH:
                 raise _TooDeep(event.start_mark.line + 1)
@@ -560,13 +582,25 @@ def _compose(text: str) -> yaml.Node | None:
             stack.append(node)
             pending_keys.append(None)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop().end_mark = event.end_mark
+            node = stack.pop()
+            node.end_mark = event.end_mark
             pending_keys.pop()
+            children = node.value if isinstance(node, yaml.SequenceNode) else [
+                part for pair in node.value for part in pair]
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
         elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:
+            target = anchors.get(event.anchor)
+            if target is None:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias '{event.anchor}'",
                                                   event.start_mark)
-            attach(anchors[event.anchor], None)
+            if id(target) not in sizes:
+                raise yaml.composer.ComposerError(None, None, f"alias '*{event.anchor}' is used inside the "
+                                                  "anchor it refers to", event.start_mark)
+            aliased += sizes[id(target)]
+            if aliased > MAX_ALIASED_NODES:
+                raise yaml.composer.ComposerError(None, None, f"aliases expand to more than "
+                                                  f"{MAX_ALIASED_NODES} nodes", event.start_mark)
+            attach(target, None)
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -591,5 +625,9 @@ def _kind(node: yaml.Node | None) -> str:
         return "nothing"
     names = {_STR: "text", _INT: "a number", "tag:yaml.org,2002:float": "a number",
              "tag:yaml.org,2002:bool": "true/false"}
-    return f"{names.get(node.tag, 'a value')} '{node.value}'"
+    return f"{names.get(node.tag, 'a value')} '{_shortened(node.value)}'"
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
