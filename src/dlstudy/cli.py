@@ -157,18 +157,18 @@ def next_(
     chosen_track = study.resolve_track(guide, track) if track else standing_track
     plan = study.plan_next(guide, statuses, goal=None if track else standing_goal, track=chosen_track,
                            limit=None if show_all else count)
-    due = _reviews_due(guide, store)
+    due = _reviews_due(store)
     if as_json:
         support.show_json(render.next_plan_data(plan, due))
     else:
         support.show(render.next_plan(plan, due))
 
 
-def _reviews_due(guide, store) -> int:
+def _reviews_due(store) -> int:
     from dlstudy import reviews
 
     now = support.now()
-    return len(reviews.build_queue(guide, store, now, reviews.load_settings(store)))
+    return reviews.queue_size(store, now, reviews.load_settings(store))
 
 
 @app.command("goal")

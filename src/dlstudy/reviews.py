@@ -77,16 +77,47 @@ def topic_filter(guide: Guide, topics: list[Topic] | None = None, section_ids: l
 
 def build_queue(guide: Guide, store: Store, now: datetime, settings: ReviewSettings,
                 topic_ids: set[str] | None = None, limit: int | None = None) -> list[CardRow]:
-    """Learning cards due now, then reviews due today, then new cards (foundations first), within daily limits."""
+    """Learning cards due now, then reviews due today, then new cards (foundations first), within daily limits.
+
+    With a limit, only that many cards are read: the session asks for the next card, not the whole queue.
+    """
     start = day_start(now, settings)
+    reviews_left, new_left = _left_today(store, start, settings)
+    learning, reviews = store.due_cards(now, start + timedelta(days=1), topic_ids, reviews_left, limit)
+    room = new_left if limit is None else min(new_left, limit - len(learning) - len(reviews))
+    return [*learning, *reviews, *_first_new_cards(guide, store, now, topic_ids, room)]
+
+
+def queue_size(store: Store, now: datetime, settings: ReviewSettings, topic_ids: set[str] | None = None) -> int:
+    """len(build_queue(...)), counted in the database without reading a card."""
+    start = day_start(now, settings)
+    reviews_left, new_left = _left_today(store, start, settings)
+    counts = store.queue_counts(now, start + timedelta(days=1), topic_ids)
+    return counts.learning + min(counts.review, reviews_left) + min(counts.new, new_left)
+
+
+def _left_today(store: Store, start: datetime, settings: ReviewSettings) -> tuple[int, int]:
     answered = store.answered_since(start)
-    reviews_left = max(0, settings.reviews_per_day - answered.get(REVIEW, 0))
-    new_left = max(0, settings.new_per_day - answered.get(NEW, 0))
-    learning, reviews = store.due_cards(now, start + timedelta(days=1), topic_ids, reviews_left)
+    return (max(0, settings.reviews_per_day - answered.get(REVIEW, 0)),
+            max(0, settings.new_per_day - answered.get(NEW, 0)))
+
+
+def _first_new_cards(guide: Guide, store: Store, now: datetime, topic_ids: set[str] | None,
+                     count: int) -> list[CardRow]:
+    """The first `count` new cards in prerequisite order (foundations first), reading only the topics needed."""
+    if count <= 0:
+        return []
+    waiting = store.new_card_topics(now, topic_ids)
     order = {topic: i for i, topic in enumerate(graph.topological_order(guide.requires))}
-    fresh = sorted(store.new_cards(now, topic_ids), key=lambda row: (order.get(row.topic_id, len(order)), row.id))
-    queue = [*learning, *reviews, *fresh[:new_left]]
-    return queue if limit is None else queue[:limit]
+    position = lambda topic_id: order.get(topic_id, len(order))  # noqa: E731 - topics gone from the guide last
+    chosen, total = set(), 0
+    for topic_id in sorted(waiting, key=lambda t: (position(t), t)):
+        if total >= count:
+            break
+        chosen.add(topic_id)
+        total += waiting[topic_id]
+    fresh = sorted(store.new_cards(now, chosen), key=lambda row: (position(row.topic_id), row.id)) if chosen else []
+    return fresh[:count]
 
 
 def preview(row: CardRow, now: datetime, settings: ReviewSettings) -> dict[int, CardState]:

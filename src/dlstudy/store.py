@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import Engine, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from dlstudy.card_state import LEARNING, NEW, RELEARNING, REVIEW, CardState
@@ -24,6 +24,13 @@ class Progress:
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    learning: int  # due now
+    review: int  # due today
+    new: int
 
 
 class Store:
@@ -140,24 +147,35 @@ class Store:
             _existing(session, card_id).buried_until = until
 
     def due_cards(self, now: datetime, review_until: datetime, topic_ids: set[str] | None,
-                  review_limit: int) -> tuple[list[CardRow], list[CardRow]]:
+                  review_limit: int, limit: int | None = None) -> tuple[list[CardRow], list[CardRow]]:
         """Learning and relearning cards due now, then review cards due before `review_until` (limited)."""
-        not_buried = or_(StudyCard.buried_until.is_(None), StudyCard.buried_until <= now)
-        base = select(StudyCard).where(*_active(), not_buried)
-        if topic_ids is not None:
-            base = base.where(StudyCard.topic_id.in_(topic_ids))
+        base = select(StudyCard).where(*_shown(now, topic_ids))
         with Session(self.engine) as session:
             learning = session.scalars(base.where(StudyCard.state.in_((LEARNING, RELEARNING)),
-                                                  StudyCard.due <= now).order_by(StudyCard.due)).all()
+                                                  StudyCard.due <= now).order_by(StudyCard.due).limit(limit)).all()
+            room = review_limit if limit is None else min(review_limit, limit - len(learning))
             reviews = session.scalars(base.where(StudyCard.state == REVIEW, StudyCard.due < review_until)
-                                      .order_by(StudyCard.due).limit(review_limit)).all()
+                                      .order_by(StudyCard.due).limit(max(room, 0))).all() if room > 0 else []
             return [_card_row(r) for r in learning], [_card_row(r) for r in reviews]
 
+    def queue_counts(self, now: datetime, review_until: datetime, topic_ids: set[str] | None) -> QueueCounts:
+        """How many learning cards are due now, review cards due before `review_until`, and new cards."""
+        due_now = and_(StudyCard.state.in_((LEARNING, RELEARNING)), StudyCard.due <= now)
+        due_soon = and_(StudyCard.state == REVIEW, StudyCard.due < review_until)
+        query = select(func.count().filter(due_now), func.count().filter(due_soon),
+                       func.count().filter(StudyCard.state == NEW)).where(*_shown(now, topic_ids))
+        with Session(self.engine) as session:
+            return QueueCounts(*session.execute(query).one())
+
+    def new_card_topics(self, now: datetime, topic_ids: set[str] | None) -> dict[str, int]:
+        """How many new cards each topic has waiting."""
+        query = select(StudyCard.topic_id, func.count()).where(*_shown(now, topic_ids), StudyCard.state == NEW) \
+            .group_by(StudyCard.topic_id)
+        with Session(self.engine) as session:
+            return {topic_id: count for topic_id, count in session.execute(query)}
+
     def new_cards(self, now: datetime, topic_ids: set[str] | None) -> list[CardRow]:
-        not_buried = or_(StudyCard.buried_until.is_(None), StudyCard.buried_until <= now)
-        query = select(StudyCard).where(*_active(), not_buried, StudyCard.state == NEW).order_by(StudyCard.id)
-        if topic_ids is not None:
-            query = query.where(StudyCard.topic_id.in_(topic_ids))
+        query = select(StudyCard).where(*_shown(now, topic_ids), StudyCard.state == NEW).order_by(StudyCard.id)
         with Session(self.engine) as session:
             return [_card_row(r) for r in session.scalars(query)]
 
@@ -272,6 +290,12 @@ def _card_row(row: StudyCard) -> CardRow:
 
 def _active():
     return (StudyCard.removed.is_(False), StudyCard.suspended.is_(False))
+
+
+def _shown(now: datetime, topic_ids: set[str] | None) -> tuple:
+    """Cards a session may show now: active, not buried, in the chosen topics (all when None)."""
+    where = (*_active(), or_(StudyCard.buried_until.is_(None), StudyCard.buried_until <= now))
+    return where if topic_ids is None else (*where, StudyCard.topic_id.in_(topic_ids))
 
 
 

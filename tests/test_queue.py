@@ -1,0 +1,64 @@
+"""The review queue read in pieces (the next card only, counts in SQL) equals the queue read whole."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dlstudy import reviews
+from dlstudy.db import open_database
+from dlstudy.settings import ReviewSettings
+from dlstudy.store import Store
+from dlstudy.topics import load_guide
+from guides import write_guide
+
+T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+TOPICS = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": []}
+LIMITS = ReviewSettings(fuzz=False, new_per_day=3, reviews_per_day=4)
+
+steps = st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3 * 24 * 60), st.sampled_from(["answer", "bury",
+                                                                                              "suspend"])),
+                 min_size=1, max_size=25)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(learned=st.lists(st.sampled_from(list(TOPICS)), min_size=1, unique=True), script=steps)
+def test_the_next_card_and_the_count_match_the_whole_queue(tmp_path_factory, learned, script):
+    folder = tmp_path_factory.mktemp("queue")
+    guide = load_guide(write_guide(folder / "guide.yaml", TOPICS))
+    store = Store(open_database(folder / "dlstudy.db", T0, folder / "backups"))
+    for topic_id in learned:
+        store.set_status(topic_id, "learned", T0)
+        reviews.enqueue_topic(store, guide.topics[topic_id], T0)
+    now = T0
+    for rating, minutes, action in script:
+        now += timedelta(minutes=minutes)
+        whole = reviews.build_queue(guide, store, now, LIMITS)
+        assert reviews.queue_size(store, now, LIMITS) == len(whole)
+        for size in (1, 2, 5):
+            assert [r.id for r in reviews.build_queue(guide, store, now, LIMITS, limit=size)] == \
+                   [r.id for r in whole[:size]]
+        for subset in ({"a"}, {"b", "d"}):
+            assert reviews.queue_size(store, now, LIMITS, subset) == \
+                   len(reviews.build_queue(guide, store, now, LIMITS, subset))
+        if not whole:
+            continue
+        row = whole[0]
+        if action == "answer":
+            reviews.record(store, row, rating, reviews.preview(row, now, LIMITS)[rating], now, 1000)
+        elif action == "bury":
+            store.bury(row.id, now + timedelta(hours=rating))
+        else:
+            store.set_suspended(row.id, True)
+    store.engine.dispose()
+
+
+def test_new_cards_come_foundations_first_across_topics(tmp_path):
+    guide = load_guide(write_guide(tmp_path / "guide.yaml", {"z-late": ["a-base"], "a-base": []}))
+    store = Store(open_database(tmp_path / "dlstudy.db", T0, tmp_path / "backups"))
+    for topic_id in ("z-late", "a-base"):  # the later topic's cards get the smaller ids
+        reviews.enqueue_topic(store, guide.topics[topic_id], T0)
+    queue = reviews.build_queue(guide, store, T0, ReviewSettings(new_per_day=3), limit=3)
+    assert [row.topic_id for row in queue] == ["a-base", "a-base", "z-late"]
