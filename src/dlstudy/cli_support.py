@@ -66,7 +66,7 @@ def learner():
     moment = now()
     loaded = guide()
     opened = store(moment)
-    statuses = {topic_id: row.status for topic_id, row in opened.progress().items()}
+    statuses = opened.statuses()
     return moment, loaded, opened, statuses
 
 

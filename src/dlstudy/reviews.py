@@ -92,8 +92,8 @@ def queue_size(store: Store, now: datetime, settings: ReviewSettings, topic_ids:
     """len(build_queue(...)), counted in the database without reading a card."""
     start = day_start(now, settings)
     reviews_left, new_left = _left_today(store, start, settings)
-    counts = store.queue_counts(now, start + timedelta(days=1), topic_ids)
-    return counts.learning + min(counts.review, reviews_left) + min(counts.new, new_left)
+    counts = store.queue_counts(now, start + timedelta(days=1), topic_ids, reviews_left, new_left)
+    return counts.learning + counts.review + counts.new
 
 
 def _left_today(store: Store, start: datetime, settings: ReviewSettings) -> tuple[int, int]:

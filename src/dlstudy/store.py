@@ -29,8 +29,8 @@ class Progress:
 @dataclass(frozen=True)
 class QueueCounts:
     learning: int  # due now
-    review: int  # due today
-    new: int
+    review: int  # due today, up to the day's remaining reviews
+    new: int  # up to the day's remaining new cards
 
 
 class Store:
@@ -158,14 +158,25 @@ class Store:
                                       .order_by(StudyCard.due).limit(max(room, 0))).all() if room > 0 else []
             return [_card_row(r) for r in learning], [_card_row(r) for r in reviews]
 
-    def queue_counts(self, now: datetime, review_until: datetime, topic_ids: set[str] | None) -> QueueCounts:
-        """How many learning cards are due now, review cards due before `review_until`, and new cards."""
-        due_now = and_(StudyCard.state.in_((LEARNING, RELEARNING)), StudyCard.due <= now)
-        due_soon = and_(StudyCard.state == REVIEW, StudyCard.due < review_until)
-        query = select(func.count().filter(due_now), func.count().filter(due_soon),
-                       func.count().filter(StudyCard.state == NEW)).where(*_shown(now, topic_ids))
+    def queue_counts(self, now: datetime, review_until: datetime, topic_ids: set[str] | None,
+                     review_cap: int, new_cap: int) -> QueueCounts:
+        """Learning cards due now, and review cards due before `review_until` and new cards up to their caps.
+
+        Each count stops at its cap, so it reads at most that many index entries, however large the backlog.
+        """
+        shown = _shown(now, topic_ids)
+        kinds = ((and_(StudyCard.state.in_((LEARNING, RELEARNING)), StudyCard.due <= now), None),
+                 (and_(StudyCard.state == REVIEW, StudyCard.due < review_until), review_cap),
+                 (StudyCard.state == NEW, new_cap))
         with Session(self.engine) as session:
-            return QueueCounts(*session.execute(query).one())
+            return QueueCounts(*(session.scalar(select(func.count()).select_from(
+                select(StudyCard.id).where(*shown, kind).limit(cap).subquery())) for kind, cap in kinds))
+
+    def statuses(self) -> dict[str, str]:
+        """Each topic's status, including topics no longer in the guide (a plain query: no rows as objects)."""
+        with Session(self.engine) as session:
+            return {topic_id: status for topic_id, status in
+                    session.execute(select(TopicProgress.topic_id, TopicProgress.status))}
 
     def new_card_topics(self, now: datetime, topic_ids: set[str] | None) -> dict[str, int]:
         """How many new cards each topic has waiting."""
