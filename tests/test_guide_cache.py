@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dlstudy import guide_cache, topics
@@ -51,7 +53,7 @@ def test_an_invalid_guide_is_never_cached(tmp_path, parses):
 def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path, parses):
     path = write_guide(tmp_path / "guide.yaml", {"a": []})
     guide_cache.load(path, tmp_path / "cache")
-    [entry] = (tmp_path / "cache").glob("guide-*.pickle")
+    [entry] = [e for e in (tmp_path / "cache").glob("guide-*.pickle") if not e.name.endswith("-outline.pickle")]
     entry.write_bytes(b"junk")
     assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a"]
     blocked = tmp_path / "not-a-folder"
@@ -65,4 +67,15 @@ def test_only_a_few_entries_are_kept(tmp_path):
     for size in range(1, 7):
         write_guide(path, {f"t{i}": [] for i in range(size)})
         guide_cache.load(path, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("guide-*.pickle"))) == 3
+    assert len(list((tmp_path / "cache").glob("guide-*.pickle"))) == 6  # three guides, full and outline
+
+
+def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses):
+    path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]}, tracks={"t": ["a", "b"]})
+    outline = guide_cache.load(path, tmp_path / "cache", outline=True)
+    full = guide_cache.load(path, tmp_path / "cache")
+    assert len(parses) == 1
+    assert [t.cards for t in outline.topics.values()] == [(), ()]
+    assert all(len(t.cards) == 2 for t in full.topics.values())
+    assert outline.requires == full.requires and outline.tracks == full.tracks
+    assert [replace(t, cards=()) for t in full.topics.values()] == list(outline.topics.values())

@@ -144,7 +144,7 @@ def next_(
     """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
     from dlstudy import render, study
 
-    _, guide, store, statuses = support.learner()
+    _, guide, store, statuses = support.learner(outline=True)
     if goal is not None:
         target = study.resolve_topic(guide, goal)
         steps = study.learning_path(guide, statuses, target)
@@ -182,7 +182,7 @@ def goal_(
 
     if sum(x is not None and x is not False for x in (topic, track, clear or None)) > 1:
         raise DlstudyError("give one of TOPIC, --track NAME or --clear")
-    _, guide, store, _ = support.learner()
+    _, guide, store, _ = support.learner(outline=True)
     if clear:
         store.set_setting("goal", None)
         typer.echo("goal cleared")
@@ -209,7 +209,7 @@ def status() -> None:
     """Progress per section and overall, topics in progress and the current goal."""
     from dlstudy import render, study
 
-    _, guide, store, statuses = support.learner()
+    _, guide, store, statuses = support.learner(outline=True)
     goal, track = _standing_goal(guide, store)
     support.show(render.progress_report(study.progress_report(guide, statuses, goal, track)))
 
@@ -221,7 +221,7 @@ def tree(
     """The guide as a tree with a status mark on every topic."""
     from dlstudy import render, study
 
-    _, guide, _, statuses = support.learner()
+    _, guide, _, statuses = support.learner(outline=True)
     section_ids = study.matching_sections(guide, section) if section else [s.id for s in guide.sections]
     states = {t: study.state_of(guide, statuses, t) for t in guide.topics}
     support.show(render.tree(guide, states, section_ids))
@@ -263,11 +263,11 @@ def search(
             typer.echo(f"dlstudy: no topic matches '{query}'" + (f"; nearest: {nearest}" if nearest else ""),
                        err=True)
             raise typer.Exit(1)
-        statuses = support.learner()[3] if with_status else None
+        statuses = support.store(support.now()).statuses() if with_status else None
     else:
         from dlstudy import study
 
-        _, guide, store, statuses = support.learner()
+        _, guide, store, statuses = support.learner(outline=True)
         goal, track = _standing_goal(guide, store)
         plan = study.plan_next(guide, statuses, goal=goal, track=track, limit=count)
         topics = [*plan.in_progress, *(s.topic for s in plan.suggestions)][:count]

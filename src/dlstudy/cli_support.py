@@ -28,10 +28,11 @@ def now():
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def guide():
+def guide(outline: bool = False):
+    """The guide in use; an outline (topics without cards) is enough for commands that show no card."""
     from dlstudy import guide_cache, paths
 
-    return guide_cache.load(paths.guide_path(), paths.cache_dir())
+    return guide_cache.load(paths.guide_path(), paths.cache_dir(), outline)
 
 
 def store(moment):
@@ -61,10 +62,10 @@ def _daily_backup(opened, database, folder, moment) -> None:
         typer.echo(f"dlstudy: warning: {error}", err=True)
 
 
-def learner():
+def learner(outline: bool = False):
     """The clock, the guide, the store and the learner's statuses: what most commands start from."""
     moment = now()
-    loaded = guide()
+    loaded = guide(outline)
     opened = store(moment)
     statuses = opened.statuses()
     return moment, loaded, opened, statuses

@@ -17,13 +17,14 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
 from dlstudy import __version__
 from dlstudy.topics import Guide, load_guide
 
-_KEPT = 3  # entries kept per cache folder: the guide in use and a couple of recent edits
+_KEPT = 3  # guides kept per cache folder (each as a full and an outline entry): the one in use, recent edits
 
 
 def read_only(mapping: dict) -> MappingProxyType:
@@ -34,22 +35,42 @@ def read_only(mapping: dict) -> MappingProxyType:
 _DISPATCH = copyreg.dispatch_table | {MappingProxyType: lambda proxy: (read_only, (dict(proxy),))}
 
 
-def load(path: Path, cache: Path) -> Guide:
-    """The guide at `path`, from the cache when its content was seen before, else read, checked and cached."""
+def load(path: Path, cache: Path, outline: bool = False) -> Guide:
+    """The guide at `path`, from the cache when its content was seen before, else read, checked and cached.
+
+    `outline=True` gives the guide without its cards (every topic's `cards` is empty): a fraction of
+    the size, for the commands that never show a card (next, status, tree, goal).
+    """
     try:
         content = path.read_bytes()
     except OSError:
         return load_guide(path)  # reports the problem in its own words
-    entry = cache / f"guide-{_key(path, content)}.pickle"
+    key = _key(path, content)
+    full_entry, outline_entry = cache / f"guide-{key}.pickle", cache / f"guide-{key}-outline.pickle"
     with _collector_paused():
-        try:
-            with entry.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            pass
-        guide = load_guide(path)
-    _store(guide, entry)
-    return guide
+        cached = _read(outline_entry if outline else full_entry)
+        if cached is not None:
+            return cached
+        guide = _read(full_entry)
+        if guide is None:
+            guide = load_guide(path)
+            _write(guide, full_entry)
+        bare = _without_cards(guide)
+    _write(bare, outline_entry)
+    return bare if outline else guide
+
+
+def _without_cards(guide: Guide) -> Guide:
+    return replace(guide, topics=MappingProxyType({topic_id: replace(topic, cards=())
+                                                   for topic_id, topic in guide.topics.items()}))
+
+
+def _read(entry: Path) -> Guide | None:
+    try:
+        with entry.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
 
 
 @contextmanager
@@ -71,7 +92,7 @@ def _key(path: Path, content: bytes) -> str:
     return digest.hexdigest()
 
 
-def _store(guide: Guide, entry: Path) -> None:
+def _write(guide: Guide, entry: Path) -> None:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
@@ -82,7 +103,7 @@ def _store(guide: Guide, entry: Path) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(buffer.getvalue())
         os.replace(temporary, entry)  # readers see the whole entry or none
-        stale = sorted(entry.parent.glob("guide-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEPT:]
+        stale = sorted(entry.parent.glob("guide-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[2 * _KEPT:]
         for old in stale:
             old.unlink(missing_ok=True)
     except OSError:
