@@ -258,3 +258,22 @@ def test_next_mentions_due_reviews(env):
     run(env, "done", "a")
     assert run(env, "next").stdout.startswith("2 cards to review now: dlstudy review")
     assert json.loads(run(env, "next", "--json").stdout)["reviews_due"] == 2
+
+
+def test_guide_edits_reach_the_cards_once_per_guide_content(tmp_path, monkeypatch):
+    from dlstudy import guide_cache
+
+    path = write_guide(tmp_path / "guide.yaml", CHAIN)
+    store = Store(open_database(tmp_path / "dlstudy.db", T0, tmp_path / "backups"))
+    guide = guide_cache.load(path, tmp_path / "cache")
+    learn(guide, store, "a")
+    passes = []
+    real = store.sync_guide_cards
+    monkeypatch.setattr(store, "sync_guide_cards", lambda current: passes.append(1) or real(current))
+    reviews.sync_with_guide(guide, store)
+    reviews.sync_with_guide(guide_cache.load(path, tmp_path / "cache"), store)
+    assert len(passes) == 1  # the same content is not synced twice
+    path.write_text(path.read_text().replace("First about a?", "First about a, edited?"))
+    reviews.sync_with_guide(guide_cache.load(path, tmp_path / "cache"), store)
+    assert len(passes) == 2
+    assert "First about a, edited?" in [row.question for row in store.cards("a")]

@@ -53,7 +53,7 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
             return cached
         guide = _read(full_entry)
         if guide is None:
-            guide = load_guide(path)
+            guide = replace(load_guide(path), fingerprint=key)
             _write(guide, full_entry)
         bare = _without_cards(guide)
     _write(bare, outline_entry)

@@ -13,7 +13,7 @@ from dlstudy import graph
 from dlstudy.card_state import NEW, REVIEW, CardState
 from dlstudy.errors import DlstudyError
 from dlstudy.settings import ReviewSettings, from_stored
-from dlstudy.store import CardRow, Store
+from dlstudy.store import GUIDE_SYNCED, CardRow, Store
 from dlstudy.topics import Guide, Topic
 
 LEECH_LAPSES = 8
@@ -45,8 +45,16 @@ def enqueue_topic(store: Store, topic: Topic, now: datetime) -> int:
 
 
 def sync_with_guide(guide: Guide, store: Store) -> None:
-    """Guide edits reach the collection: new text for edited cards, removed cards stop being shown."""
+    """Guide edits reach the collection: new text for edited cards, removed cards stop being shown.
+
+    Skipped when the cards were last synced with this very guide (same content), which spares a
+    large collection a pass over every card at each session start.
+    """
+    if guide.fingerprint and store.setting(GUIDE_SYNCED) == guide.fingerprint:
+        return
     store.sync_guide_cards({card.id: (card.question, card.answer) for card in guide.cards})
+    if guide.fingerprint:
+        store.set_setting(GUIDE_SYNCED, guide.fingerprint)
 
 
 class UnknownCard(DlstudyError):

@@ -26,6 +26,9 @@ class Progress:
     updated_at: datetime
 
 
+GUIDE_SYNCED = "guide_synced"  # setting: the fingerprint of the guide the cards' text was last synced with
+
+
 @dataclass(frozen=True)
 class QueueCounts:
     learning: int  # due now

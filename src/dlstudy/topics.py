@@ -101,6 +101,7 @@ class Guide:
     topics: Mapping[str, Topic]  # in guide order
     tracks: tuple[Track, ...]
     levels: tuple[Level, ...]
+    fingerprint: str = ""  # names the file's exact content when loaded through guide_cache
 
     @property
     def requires(self) -> Mapping[str, tuple[str, ...]]:

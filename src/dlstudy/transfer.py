@@ -19,11 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from dlstudy.card_state import STATE_NAMES
 from dlstudy.errors import DlstudyError
 from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
+from dlstudy.store import GUIDE_SYNCED
 
 FORMAT = "dlstudy-export"
 VERSION = 1
@@ -112,8 +113,8 @@ _TIMES = {name for spec in (PROGRESS_FIELDS, CARD_FIELDS, LOG_FIELDS) for name i
 def export_data(engine: Engine, schema: str, now: datetime) -> dict[str, Any]:
     """Everything in the database as plain JSON-ready data, read in one consistent snapshot."""
     with engine.connect() as connection, connection.begin():
-        settings = {key: json.loads(value) for key, value in
-                    connection.execute(select(Setting.key, Setting.value).order_by(Setting.key))}
+        settings = {key: json.loads(value) for key, value in connection.execute(
+            select(Setting.key, Setting.value).where(Setting.key != GUIDE_SYNCED).order_by(Setting.key))}
         progress = [_plain(row, PROGRESS_FIELDS) for row in
                     connection.execute(select(*_columns(TopicProgress, PROGRESS_FIELDS))
                                        .order_by(TopicProgress.topic_id)).mappings()]
@@ -329,6 +330,8 @@ def merge(engine: Engine, snapshot: Snapshot, dry_run: bool = False) -> MergeSum
         _merge_progress(connection, snapshot.progress, summary)
         ids = _merge_cards(connection, snapshot.cards, summary)
         _merge_logs(connection, snapshot.logs, ids, summary)
+        # cards may now hold another guide's text: the next review session syncs them again
+        connection.execute(delete(Setting).where(Setting.key == GUIDE_SYNCED))
         if dry_run:
             transaction.rollback()
     return summary
