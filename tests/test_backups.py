@@ -25,6 +25,16 @@ def damage(path, seed=1):
     path.write_bytes(bytes(data))
 
 
+def damage_table(path, table):
+    """Junk over one table's root page: the file opens, its schema reads, its integrity check fails."""
+    with sqlite3.connect(path) as connection:
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page_size:(root - 1) * page_size + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+
+
 def card_count(path) -> int:
     with sqlite3.connect(path) as connection:
         return connection.execute("SELECT count(*) FROM card").fetchone()[0]
@@ -111,14 +121,14 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(learner, tmp_path, kind)
         with sqlite3.connect(candidate) as connection:
             connection.execute("UPDATE alembic_version SET version_num = '9999'")
     elif kind == "damaged":
-        damage(candidate)
+        damage_table(candidate, "card")
     else:
         candidate.unlink()
     before, backups_before = digest(learner.settle().database), names(learner.backups)
     message = refused(learner.run("restore", str(candidate), "--yes"))
     assert str(candidate) in message
     assert {"random-bytes": "not a SQLite database", "foreign": "not a dlstudy database",
-            "newer": "newer dlstudy", "damaged": "nothing was restored", "missing": "no such file"}[kind] in message
+            "newer": "newer dlstudy", "damaged": "fails SQLite's integrity check", "missing": "no such file"}[kind] in message
     assert digest(learner.settle().database) == before and names(learner.backups) == backups_before
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from dlstudy import transfer
 from dlstudy.db import HEAD, open_database
@@ -23,7 +23,7 @@ EXPORTED_AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
 maybe_times = st.none() | times
-text = st.text(max_size=40)
+words = st.text(max_size=40)
 ids = st.text(alphabet="abcdefghij-/0123456789", min_size=1, max_size=12)
 positive = st.floats(min_value=0.001, max_value=36500, allow_nan=False)
 
@@ -31,7 +31,7 @@ progress_rows = st.lists(st.fixed_dictionaries({
     "topic_id": ids, "status": st.sampled_from(transfer.STATUSES), "started_at": maybe_times,
     "finished_at": maybe_times, "updated_at": times}), max_size=6, unique_by=lambda row: row["topic_id"])
 card_rows = st.lists(st.fixed_dictionaries({
-    "key": ids, "topic_id": ids, "source": st.sampled_from(["guide", "own"]), "question": text, "answer": text,
+    "key": ids, "topic_id": ids, "source": st.sampled_from(["guide", "own"]), "question": words, "answer": words,
     "state": st.integers(0, 3), "step": st.none() | st.integers(0, 5), "stability": st.none() | positive,
     "difficulty": st.none() | st.floats(1, 10), "due": times, "last_review": maybe_times,
     "reps": st.integers(0, 50), "lapses": st.integers(0, 20), "suspended": st.booleans(),
@@ -43,7 +43,7 @@ log_rows = st.lists(st.fixed_dictionaries({
     "prior_stability": st.none() | positive, "prior_difficulty": st.none() | st.floats(1, 10),
     "prior_due": times, "prior_last_review": maybe_times, "prior_reps": st.integers(0, 50),
     "prior_lapses": st.integers(0, 20)}), max_size=12)
-setting_values = st.dictionaries(st.text(min_size=1, max_size=10), st.none() | st.integers() | text
+setting_values = st.dictionaries(st.text(min_size=1, max_size=10), st.none() | st.integers() | words
                                  | st.lists(st.integers(), max_size=3), max_size=3)
 
 
@@ -59,6 +59,20 @@ def fresh_engine(blank_database, parent):
     path = Path(tempfile.mkdtemp(dir=parent)) / "dlstudy.db"
     shutil.copy(blank_database, path)
     return open_database(path, EXPORTED_AT, path.parent / "backups")
+
+
+def table_rows(engine) -> dict[str, list[tuple]]:
+    """Every table's rows with every column, database ids replaced by card keys (ids differ by design)."""
+    with engine.connect() as connection:
+        keys = {card_id: key for card_id, key in connection.execute(text("SELECT id, key FROM card"))}
+        rows = {}
+        for table in ("setting", "topic_progress", "card", "review_log"):
+            result = connection.execute(text(f"SELECT * FROM {table}"))
+            columns = list(result.keys())
+            rows[table] = sorted(
+                (tuple(keys[value] if column == "card_id" else value for column, value in zip(columns, row)
+                       if column != "id"), ) for row in result)
+    return rows
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -81,6 +95,7 @@ def test_export_import_into_an_empty_database_export_is_identical(tmp_path, blan
     target = fresh_engine(blank_database, tmp_path)
     transfer.merge(target, transfer.read_json(exported))
     assert transfer.export_data(target, HEAD, EXPORTED_AT) == first
+    assert table_rows(target) == table_rows(source)  # every column came across, not only what export names
     source.dispose()
     target.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -28,13 +29,19 @@ class Backup:
 
 
 def make(database: Path, folder: Path, now: datetime, reason: str) -> Path:
-    """A consistent copy of the database (SQLite's online backup API), named by UTC time and reason."""
+    """A consistent copy of the database (SQLite's online backup API), named by UTC time and reason.
+
+    The copy is written under a temporary name and renamed when complete, so a kill or a full disk
+    never leaves a partial file that looks like a backup.
+    """
+    partial = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = _free_name(folder, now, reason)
+        partial = target.with_name(f".{target.name}.partial")
         source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            copy = sqlite3.connect(target)
+            copy = sqlite3.connect(partial)
             try:
                 source.backup(copy)
                 # a self-contained file: opening it later must not leave -wal and -shm files beside it
@@ -43,8 +50,10 @@ def make(database: Path, folder: Path, now: datetime, reason: str) -> Path:
                 copy.close()
         finally:
             source.close()
+        os.replace(partial, target)
     except (OSError, sqlite3.Error) as error:
-        _remove_partial(locals().get("target"))
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise BackupError(f"{folder}: cannot write a backup ({_reason(error)})") from None
     return target
 
@@ -57,11 +66,6 @@ def _free_name(folder: Path, now: datetime, reason: str) -> Path:
         counter += 1
         target = folder / f"dlstudy-{stamp}-{counter}-{reason}.db"
     return target
-
-
-def _remove_partial(target: Path | None) -> None:
-    if target is not None:
-        target.unlink(missing_ok=True)
 
 
 def listed(folder: Path) -> list[Backup]:
@@ -101,7 +105,10 @@ def check_restorable(path: Path, known_revisions: tuple[str, ...]) -> str:
             raise BackupError(f"{path}: not a SQLite database; nothing was restored")
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        try:
+            verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            verdict = str(error)
         if verdict != "ok":
             raise BackupError(f"{path}: fails SQLite's integrity check ({verdict}); nothing was restored")
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

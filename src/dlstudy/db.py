@@ -89,8 +89,9 @@ def _engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:
-        # sqlite3's legacy mode begins transactions only before INSERT/UPDATE/DELETE, so a migration's
-        # CREATE statements would each commit on their own; SQLAlchemy emits BEGIN instead (below)
+        # sqlite3's legacy mode begins a transaction only before INSERT/UPDATE/DELETE: a migration's
+        # CREATE statements would each commit on their own, and a check read before a write would sit
+        # outside the write's transaction. SQLAlchemy emits BEGIN instead (below), its documented recipe.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -1,7 +1,9 @@
 """The interactive review session: show, reveal, rate, undo, bury, suspend, quit.
 
 In a terminal it reads single keys; otherwise it reads one line per action, so a session can be
-scripted through a pipe. Every rating is saved (by `reviews.record`) before the next card appears.
+scripted through a pipe. Every rating is saved (by `reviews.record`) and acknowledged ("saved: ...")
+before the next card appears. A card another dlstudy answered or deleted meanwhile gets a one-line
+notice, and the session goes on from what is on disk.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from rich.text import Text
 from dlstudy import reviews
 from dlstudy.scheduler import RATINGS
 from dlstudy.settings import ReviewSettings
-from dlstudy.store import Store
+from dlstudy.store import ConflictError, Store
 from dlstudy.topics import Guide
 
 RATING_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
@@ -70,17 +72,18 @@ def run(guide: Guide, store: Store, settings: ReviewSettings, clock: Callable[[]
     answered = shown = 0
     while True:
         now = clock()
-        queue = reviews.build_queue(guide, store, now, settings, topic_ids)
-        if limit is not None and answered >= limit:
-            queue = []
-        if not queue:
+        # only the next card is read, and the rest counted: the queue is rebuilt from disk every time
+        head = [] if limit is not None and answered >= limit else \
+            reviews.build_queue(guide, store, now, settings, topic_ids, limit=1)
+        if not head:
             if not shown:
                 console.print(Text("Nothing to review now.", style="bold"))
             break
-        row = queue[0]
+        row = head[0]
         shown += 1
         topic = guide.topics.get(row.topic_id)
-        console.rule(Text(f"{topic.title if topic else row.topic_id}  ·  {len(queue)} left", style="bold"))
+        left = reviews.queue_size(store, now, settings, topic_ids)
+        console.rule(Text(f"{topic.title if topic else row.topic_id}  ·  {left} left", style="bold"))
         console.print(Text(row.question, style="bold"))
         action = _ask(keys, "[Enter] show answer  u undo  b bury  s suspend  q quit: ", {""})
         if action is None or action == "q":
@@ -100,7 +103,13 @@ def run(guide: Guide, store: Store, settings: ReviewSettings, clock: Callable[[]
             continue
         rating = RATING_KEYS[action]
         duration = int((time.monotonic() - shown_at) * 1000)
-        log_id = reviews.record(store, row, rating, outcomes[rating], now, duration)
+        try:
+            log_id = reviews.record(store, row, rating, outcomes[rating], now, duration)
+        except ConflictError as conflict:
+            _notice(conflict, console)
+            continue  # the queue is rebuilt from what is on disk now
+        # printed only once the rating is committed: what the learner sees is on disk
+        console.print(Text(f"saved: {RATINGS[rating]}, due in {interval(outcomes[rating].due - now)}", style="dim"))
         history.append((log_id, rating))
         ratings[rating] += 1
         answered += 1
@@ -118,20 +127,28 @@ def _ask(keys: _Input, prompt: str, accepted: set[str]) -> str | None:
 
 def _command(action: str, row, history, ratings, store: Store, now: datetime, settings: ReviewSettings,
              console: Console) -> None:
-    if action == "u":
-        if not history:
-            console.print(Text("nothing to undo", style="yellow"))
-            return
-        log_id, rating = history.pop()
-        store.undo(log_id)
-        ratings[rating] -= 1
-        console.print(Text("undone: the last card is back as it was", style="cyan"))
-    elif action == "b":
-        store.bury(row.id, reviews.day_start(now, settings) + timedelta(days=1))
-        console.print(Text("buried until tomorrow", style="cyan"))
-    elif action == "s":
-        store.set_suspended(row.id, True)
-        console.print(Text(f"suspended; `dlstudy card unsuspend {row.id}` brings it back", style="cyan"))
+    try:
+        if action == "u":
+            if not history:
+                console.print(Text("nothing to undo", style="yellow"))
+                return
+            log_id, rating = history.pop()
+            store.undo(log_id)
+            ratings[rating] -= 1
+            console.print(Text("undone: the last card is back as it was", style="cyan"))
+        elif action == "b":
+            store.bury(row.id, reviews.day_start(now, settings) + timedelta(days=1))
+            console.print(Text("buried until tomorrow", style="cyan"))
+        elif action == "s":
+            store.set_suspended(row.id, True)
+            console.print(Text(f"suspended; `dlstudy card unsuspend {row.id}` brings it back", style="cyan"))
+    except ConflictError as conflict:
+        _notice(conflict, console)
+
+
+def _notice(conflict: ConflictError, console: Console) -> None:
+    """Another dlstudy changed the card meanwhile: one line, and the session goes on."""
+    console.print(Text(str(conflict), style="yellow"))
 
 
 def _summary(store: Store, now: datetime, ratings: Counter, seconds: float, console: Console) -> None:
