@@ -79,3 +79,25 @@ def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses):
     assert all(len(t.cards) == 2 for t in full.topics.values())
     assert outline.requires == full.requires and outline.tracks == full.tracks
     assert [replace(t, cards=()) for t in full.topics.values()] == list(outline.topics.values())
+
+
+def test_the_search_index_is_built_once_per_guide_content(tmp_path):
+    from dlstudy.search import SearchIndex, index_tables
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"]})
+    builds = []
+
+    def build():
+        builds.append(1)
+        return index_tables(guide_cache.load(path, tmp_path / "cache"))
+
+    outline = guide_cache.load(path, tmp_path / "cache", outline=True)
+    first = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", build))
+    again = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", build))
+    assert len(builds) == 1
+    assert [h.topic.id for h in again.search("First about transformer")] == \
+           [h.topic.id for h in first.search("First about transformer")] == ["transformer", "attention"]
+    write_guide(path, {"attention": [], "transformer": ["attention"], "bert": ["transformer"]})
+    edited = guide_cache.load(path, tmp_path / "cache", outline=True)
+    guide_cache.derived(edited, tmp_path / "cache", "search", build)
+    assert len(builds) == 2

@@ -254,8 +254,8 @@ def search(
     if engine is not None and engine not in ENGINES:
         raise DlstudyError(f"unknown engine '{engine}'; engines: {', '.join(ENGINES)}")
     if terms:
-        guide = support.guide()
-        index = SearchIndex(guide)
+        guide = support.guide(outline=True)
+        index = SearchIndex(guide, support.search_tables(guide))
         query = " ".join(terms)
         topics = [hit.topic for hit in index.search(query, limit=count)]
         if not topics:

@@ -35,6 +35,14 @@ def guide(outline: bool = False):
     return guide_cache.load(paths.guide_path(), paths.cache_dir(), outline)
 
 
+def search_tables(outline):
+    """The search index's tables for the guide in use, built from the full guide once per guide content."""
+    from dlstudy import guide_cache, paths
+    from dlstudy.search import index_tables
+
+    return guide_cache.derived(outline, paths.cache_dir(), "search", lambda: index_tables(guide()))
+
+
 def store(moment):
     """The learner's database, opened (and migrated); the day's first use takes a backup."""
     from dlstudy import paths

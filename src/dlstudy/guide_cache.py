@@ -15,16 +15,20 @@ import io
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 from dlstudy import __version__
 from dlstudy.topics import Guide, load_guide
 
-_KEPT = 3  # guides kept per cache folder (each as a full and an outline entry): the one in use, recent edits
+T = TypeVar("T")
+_KEPT = 3  # guides whose entries are kept per cache folder: the one in use and recent edits
+_KEY_LENGTH = 32
+_FORMAT = 2  # part of every key: bump it when a cached class (Guide, Topic, IndexTables...) changes shape
 
 
 def read_only(mapping: dict) -> MappingProxyType:
@@ -60,12 +64,30 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     return bare if outline else guide
 
 
+def derived(guide: Guide, cache: Path, name: str, build: Callable[[], T]) -> T:
+    """Something computed from the guide (such as the search index), kept with the guide's cache entry.
+
+    `build` runs when the entry is missing; a guide not loaded through this cache (no fingerprint)
+    is never cached.
+    """
+    if not guide.fingerprint:
+        return build()
+    entry = cache / f"guide-{guide.fingerprint}-{name}.pickle"
+    with _collector_paused():
+        found = _read(entry)
+        if found is None:
+            found = build()
+    if found is not None and not entry.exists():
+        _write(found, entry)
+    return found
+
+
 def _without_cards(guide: Guide) -> Guide:
     return replace(guide, topics=MappingProxyType({topic_id: replace(topic, cards=())
                                                    for topic_id, topic in guide.topics.items()}))
 
 
-def _read(entry: Path) -> Guide | None:
+def _read(entry: Path):
     try:
         with entry.open("rb") as handle:
             return pickle.load(handle)
@@ -88,23 +110,34 @@ def _collector_paused() -> Iterator[None]:
 
 def _key(path: Path, content: bytes) -> str:
     digest = hashlib.blake2b(content, digest_size=16)
-    digest.update(f"\0{path.resolve()}\0{__version__}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    digest.update(f"\0{path.resolve()}\0{__version__}\0{_FORMAT}\0{pickle.HIGHEST_PROTOCOL}".encode())
     return digest.hexdigest()
 
 
-def _write(guide: Guide, entry: Path) -> None:
+def _write(value, entry: Path) -> None:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
-    pickler.dump(guide)
+    pickler.dump(value)
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".guide-", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             stream.write(buffer.getvalue())
         os.replace(temporary, entry)  # readers see the whole entry or none
-        stale = sorted(entry.parent.glob("guide-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[2 * _KEPT:]
-        for old in stale:
-            old.unlink(missing_ok=True)
+        _prune(entry.parent)
     except OSError:
         pass
+
+
+def _prune(folder: Path) -> None:
+    """Delete the entries of all but the most recently cached guides."""
+    entries = list(folder.glob("guide-*.pickle"))
+    newest: dict[str, float] = {}
+    for entry in entries:
+        key = entry.name[len("guide-"):len("guide-") + _KEY_LENGTH]
+        newest[key] = max(newest.get(key, 0.0), entry.stat().st_mtime)
+    stale = set(sorted(newest, key=newest.__getitem__, reverse=True)[_KEPT:])
+    for entry in entries:
+        if entry.name[len("guide-"):len("guide-") + _KEY_LENGTH] in stale:
+            entry.unlink(missing_ok=True)

@@ -57,31 +57,47 @@ def words(text: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class IndexTables:
+    """What the index computes from a guide: plain dicts, cheap to keep between runs."""
+
+    postings: dict[str, dict[str, float]]  # for each word, the best field weight it has in each topic
+    idf: dict[str, float]
+    by_initial: dict[str, list[str]]
+
+
+def index_tables(guide: Guide) -> IndexTables:
+    """Index every topic's title, aliases, queries, goal and card text (the guide must have its cards)."""
+    postings: dict[str, dict[str, float]] = {}
+    for topic in guide.topics.values():
+        fields = [
+            ("title", [topic.title, topic.id.replace("-", " ")]),
+            ("alias", topic.aliases),
+            ("query", topic.queries),
+            ("goal", [topic.goal]),
+            ("card", [text for card in topic.cards for text in (card.question, card.answer)]),
+        ]
+        for field, texts in fields:
+            weight = FIELD_WEIGHTS[field]
+            for text in texts:
+                for word in words(text):
+                    topics = postings.setdefault(word, {})
+                    if topics.get(topic.id, 0.0) < weight:
+                        topics[topic.id] = weight
+    total = len(guide.topics) or 1
+    idf = {word: math.log(1 + total / len(topics)) for word, topics in postings.items()}
+    by_initial: dict[str, list[str]] = {}
+    for word in postings:
+        by_initial.setdefault(word[0], []).append(word)
+    return IndexTables(postings, idf, by_initial)
+
+
 class SearchIndex:
-    def __init__(self, guide: Guide):
+    def __init__(self, guide: Guide, tables: IndexTables | None = None):
+        """An index on the guide; `tables` made earlier from the same guide's content spare building them."""
         self.guide = guide
-        # for each word, the best field weight it has in each topic
-        self.postings: dict[str, dict[str, float]] = {}
-        for topic in guide.topics.values():
-            fields = [
-                ("title", [topic.title, topic.id.replace("-", " ")]),
-                ("alias", topic.aliases),
-                ("query", topic.queries),
-                ("goal", [topic.goal]),
-                ("card", [text for card in topic.cards for text in (card.question, card.answer)]),
-            ]
-            for field, texts in fields:
-                weight = FIELD_WEIGHTS[field]
-                for text in texts:
-                    for word in words(text):
-                        topics = self.postings.setdefault(word, {})
-                        if topics.get(topic.id, 0.0) < weight:
-                            topics[topic.id] = weight
-        total = len(guide.topics) or 1
-        self.idf = {word: math.log(1 + total / len(topics)) for word, topics in self.postings.items()}
-        self.by_initial: dict[str, list[str]] = {}
-        for word in self.postings:
-            self.by_initial.setdefault(word[0], []).append(word)
+        tables = tables or index_tables(guide)
+        self.postings, self.idf, self.by_initial = tables.postings, tables.idf, tables.by_initial
 
     def expand(self, term: str) -> list[tuple[str, float]]:
         """Index words a query word may mean, each with how sure the match is (1.0 = exact)."""
