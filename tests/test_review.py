@@ -147,10 +147,10 @@ def test_removed_guide_card_keeps_history_and_stops_showing(world, tmp_path):
     answer(guide, store, 3, T0)
     text = (tmp_path / "guide.yaml").read_text().replace("Second about a?", "Second about a, edited?")
     edited = load_guide(write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"], "c": ["b"]}))
-    reviews.sync_with_guide(edited, store)
+    reviews.sync_with_guide(store, edited.fingerprint, lambda: edited)
     assert store.card(1).card.reps == 1  # identity kept through a guide reload
     smaller = load_guide(write_guide(tmp_path / "small.yaml", {"b": [], "c": ["b"]}))
-    reviews.sync_with_guide(smaller, store)
+    reviews.sync_with_guide(store, smaller.fingerprint, lambda: smaller)
     assert store.card(1).removed and len(store.logs()) == 1
     assert reviews.build_queue(smaller, store, T0 + timedelta(days=9), NO_FUZZ) == []
     assert text
@@ -270,10 +270,12 @@ def test_guide_edits_reach_the_cards_once_per_guide_content(tmp_path, monkeypatc
     passes = []
     real = store.sync_guide_cards
     monkeypatch.setattr(store, "sync_guide_cards", lambda current: passes.append(1) or real(current))
-    reviews.sync_with_guide(guide, store)
-    reviews.sync_with_guide(guide_cache.load(path, tmp_path / "cache"), store)
+    reviews.sync_with_guide(store, guide.fingerprint, lambda: guide)
+    reviews.sync_with_guide(store, guide_cache.load(path, tmp_path / "cache", outline=True).fingerprint,
+                            lambda: guide_cache.load(path, tmp_path / "cache"))
     assert len(passes) == 1  # the same content is not synced twice
     path.write_text(path.read_text().replace("First about a?", "First about a, edited?"))
-    reviews.sync_with_guide(guide_cache.load(path, tmp_path / "cache"), store)
+    edited = guide_cache.load(path, tmp_path / "cache")
+    reviews.sync_with_guide(store, edited.fingerprint, lambda: edited)
     assert len(passes) == 2
     assert "First about a, edited?" in [row.question for row in store.cards("a")]

@@ -25,7 +25,8 @@ def review(
 
     from dlstudy import review_ui, reviews, study
 
-    _, guide, store, statuses = support.learner()
+    _, guide, store, statuses = support.learner(outline=True)  # the cards come from the database
+    reviews.sync_with_guide(store, guide.fingerprint, support.guide)
     topics = [study.resolve_topic(guide, name) for name in topic or ()]
     sections = [study.matching_sections(guide, name)[0] for name in section or ()]
     tracks = [study.resolve_track(guide, name).id for name in track or ()]
@@ -37,7 +38,7 @@ def review(
         due = store.next_due(support.now())
         if due is not None:
             typer.echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
-        elif not store.cards():
+        elif not store.has_cards():
             typer.echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
         plan = study.plan_next(guide, statuses, limit=1)
         if plan.suggestions:

@@ -64,7 +64,6 @@ class _Input:
 def run(guide: Guide, store: Store, settings: ReviewSettings, clock: Callable[[], datetime],
         topic_ids: set[str] | None, limit: int | None, console: Console) -> int:
     """Review until the queue is empty, the limit is reached or the learner quits; returns cards shown."""
-    reviews.sync_with_guide(guide, store)
     keys = _Input(console)
     history: list[tuple[int, int]] = []  # (log id, rating) for undo, newest last
     ratings: Counter[int] = Counter()

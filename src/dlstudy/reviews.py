@@ -6,6 +6,7 @@ No printing and no CLI framework. Time is always a parameter.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,17 +45,17 @@ def enqueue_topic(store: Store, topic: Topic, now: datetime) -> int:
     return store.add_guide_cards([(card.id, topic.id, card.question, card.answer) for card in topic.cards], now)
 
 
-def sync_with_guide(guide: Guide, store: Store) -> None:
+def sync_with_guide(store: Store, fingerprint: str, full_guide: Callable[[], Guide]) -> None:
     """Guide edits reach the collection: new text for edited cards, removed cards stop being shown.
 
-    Skipped when the cards were last synced with this very guide (same content), which spares a
-    large collection a pass over every card at each session start.
+    Skipped when the cards were last synced with this very guide content (`fingerprint`), which spares
+    a large collection reading the whole guide and every card at each session start.
     """
-    if guide.fingerprint and store.setting(GUIDE_SYNCED) == guide.fingerprint:
+    if fingerprint and store.setting(GUIDE_SYNCED) == fingerprint:
         return
-    store.sync_guide_cards({card.id: (card.question, card.answer) for card in guide.cards})
-    if guide.fingerprint:
-        store.set_setting(GUIDE_SYNCED, guide.fingerprint)
+    store.sync_guide_cards({card.id: (card.question, card.answer) for card in full_guide().cards})
+    if fingerprint:
+        store.set_setting(GUIDE_SYNCED, fingerprint)
 
 
 class UnknownCard(DlstudyError):

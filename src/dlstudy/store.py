@@ -115,6 +115,10 @@ class Store:
             session.flush()
             return _card_row(row)
 
+    def has_cards(self) -> bool:
+        with Session(self.engine) as session:
+            return session.scalar(select(StudyCard.id).limit(1)) is not None
+
     def card(self, card_id: int) -> CardRow | None:
         with Session(self.engine) as session:
             row = session.get(StudyCard, card_id)
