@@ -33,6 +33,7 @@ def test_every_connection_has_the_pragmas(tmp_path):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
 def test_datetimes_are_aware_utc_both_ways(tmp_path):

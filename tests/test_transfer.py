@@ -69,9 +69,9 @@ def table_rows(engine) -> dict[str, list[tuple]]:
         for table in ("setting", "topic_progress", "card", "review_log"):
             result = connection.execute(text(f"SELECT * FROM {table}"))
             columns = list(result.keys())
-            rows[table] = sorted(
+            rows[table] = sorted(  # repr: rows may differ only in columns holding None
                 (tuple(keys[value] if column == "card_id" else value for column, value in zip(columns, row)
-                       if column != "id"), ) for row in result)
+                       if column != "id") for row in result), key=repr)
     return rows
 
 

@@ -123,8 +123,6 @@ def reset(topic: TopicArg) -> None:
 
 
 def _standing_goal(guide, store):
-    from dlstudy import study
-
     saved = store.setting("goal") or {}
     goal = guide.topics.get(saved.get("topic", ""))
     track = next((t for t in guide.tracks if t.id == saved.get("track")), None)
