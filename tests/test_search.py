@@ -38,6 +38,9 @@ def test_typos_and_abbreviations():
     assert not search._within_typos("convolution", "evolution")
     assert search._is_abbreviation("attn", "attention")
     assert not search._is_abbreviation("vit", "variant")  # vowels: not a consonant skeleton
+    assert search._is_abbreviation("trnsfrmr", "transformer")
+    # letters found in order are not enough: the start of the consonant skeleton must match
+    assert not search._is_abbreviation("attn", "attribution") and not search._is_abbreviation("attn", "augmentation")
 
 
 # Realistic queries a learner types, and the topic that must be in the first three hits.
@@ -45,6 +48,7 @@ QUERIES = [
     ("trasformer", "original-transformer"),
     ("resnet", "resnet"),
     ("flash attn", "flash-attention"),
+    ("attn", "self-attention"),
     ("gans", "gan"),
     ("vanishing gradient", "vanilla-rnn"),
     ("positional encoding", "positional-encoding"),
@@ -156,3 +160,4 @@ def test_help_and_search_do_not_import_the_database_or_scheduler():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"DLSTUDY_GUIDE": "", "PATH": ""})
     assert "LOADED []" in result.stdout, result.stderr
+

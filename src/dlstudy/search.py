@@ -162,11 +162,15 @@ def links(queries: Iterable[str], engine: str) -> list[str]:
 
 
 def _is_abbreviation(short: str, word: str) -> bool:
-    """'attn' abbreviates 'attention': same first letter, then only consonants, found in order."""
+    """'attn' abbreviates 'attention': the start of the word's consonant skeleton (its first letter kept).
+
+    Letters merely found in order would be too loose: 'attn' would also fit 'attribution' and
+    'augmentation'.
+    """
     if short[0] != word[0] or any(char in "aeiouy" for char in short[1:]):
         return False
-    rest = iter(word[1:])
-    return all(char in rest for char in short[1:])
+    skeleton = word[0] + "".join(char for char in word[1:] if char not in "aeiouy")
+    return skeleton.startswith(short)
 
 
 def _within_typos(term: str, word: str) -> bool:
