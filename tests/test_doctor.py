@@ -9,7 +9,7 @@ from learner import digest
 
 # each problem planted with plain SQL (foreign keys are off in a bare sqlite3 connection)
 PLANTED = {
-    "1 review logs whose card no longer exists": "INSERT INTO review_log (card_id, rating, reviewed_at, duration_ms, "
+    "1 review logs whose card no longer exists (answers: kept; `dlstudy export` saves them)": "INSERT INTO review_log (card_id, rating, reviewed_at, duration_ms, "
     "prior_state, prior_due, prior_reps, prior_lapses) VALUES (999, 3, '2026-11-20 10:00:00.000000', 0, 0, "
     "'2026-11-20 10:00:00.000000', 0, 0)",
     "1 guide cards whose topic is no longer in the guide, still shown": "INSERT INTO card (key, topic_id, source, "
@@ -18,8 +18,9 @@ PLANTED = {
     "1 cards due before their last review": "UPDATE card SET due = '2026-11-01 10:00:00.000000' WHERE key = 'a/one'",
     "1 cards with stability outside 0.001-36500 days": "UPDATE card SET stability = 99999 WHERE key = 'a/two'",
     "1 cards with difficulty outside 1-10": "UPDATE card SET difficulty = 11.5 WHERE key = 'a/two'",
-    "1 answered cards missing stability, difficulty or last review":
-        "UPDATE card SET stability = NULL WHERE source = 'own'",
+    "1 answered cards missing stability or difficulty": "UPDATE card SET stability = NULL WHERE source = 'own'",
+    "1 answered cards missing the time of their last review":
+        "UPDATE card SET last_review = NULL WHERE key = 'a/two'",
     "1 review logs with a rating outside 1-4": "UPDATE review_log SET rating = 9 WHERE id = 1",
     "1 review logs dated more than a day in the future (a wrong clock?)":
         "UPDATE review_log SET reviewed_at = '2030-01-01 10:00:00.000000' WHERE id = 2",
@@ -27,7 +28,7 @@ PLANTED = {
     "1 progress on topics no longer in the guide (kept on purpose)": "INSERT INTO topic_progress (topic_id, status, "
     "updated_at) VALUES ('gone', 'learned', '2026-11-20 10:00:00.000000')",
 }
-NOT_REPAIRED = ("rating outside 1-4", "in the future", "unknown status")
+NOT_REPAIRED = ("card no longer exists", "rating outside 1-4", "in the future", "unknown status")
 
 
 def plant(database, statements):
@@ -53,7 +54,7 @@ def test_every_planted_problem_is_reported_and_the_report_changes_nothing(learne
     for description in PLANTED:
         assert description in result.stdout, description
     assert "[note] 1 progress on topics no longer in the guide" in result.stdout
-    assert "--fix will delete them" in result.stdout
+    assert "--fix will take it from their latest review log" in result.stdout
     gc.collect()
     assert digest(learner.settle().database) == before
 
@@ -67,14 +68,17 @@ def test_fix_repairs_what_is_safe_after_a_backup_and_leaves_the_rest(learner):
     gc.collect()
     with sqlite3.connect(learner.database) as connection:
         value = lambda sql: connection.execute(sql).fetchone()[0]  # noqa: E731
-        assert value("SELECT count(*) FROM review_log WHERE card_id = 999") == 0
+        assert value("SELECT count(*) FROM review_log WHERE card_id = 999") == 1  # an answer: never deleted
         assert value("SELECT removed FROM card WHERE key = 'gone/one'") == 1
         assert value("SELECT due = last_review FROM card WHERE key = 'a/one'") == 1
+        assert value("SELECT last_review FROM card WHERE key = 'a/two'") == \
+            value("SELECT max(reviewed_at) FROM review_log JOIN card ON card.id = card_id WHERE key = 'a/two'")
         assert value("SELECT stability FROM card WHERE key = 'a/two'") == 36500
         assert value("SELECT difficulty FROM card WHERE key = 'a/two'") == 10
         assert value("SELECT state FROM card WHERE source = 'own'") == 0
         assert value("SELECT count(*) FROM topic_progress WHERE topic_id = 'gone'") == 1  # kept on purpose
-        assert value("SELECT count(*) FROM review_log") == 3  # no answer the learner gave was deleted
+        assert value("SELECT count(*) FROM review_log") == 4  # every answer is still there, the orphan too
+        assert value("SELECT count(*) FROM setting WHERE key = 'guide_synced'") == 0  # the next session re-syncs
     after = learner.run("doctor").stdout
     problems = [line for line in after.splitlines() if line.startswith("[problem]")]
     assert len(problems) == len(NOT_REPAIRED) and all(any(p in line for line in problems) for p in NOT_REPAIRED)

@@ -43,8 +43,11 @@ log_rows = st.lists(st.fixed_dictionaries({
     "prior_stability": st.none() | positive, "prior_difficulty": st.none() | st.floats(1, 10),
     "prior_due": times, "prior_last_review": maybe_times, "prior_reps": st.integers(0, 50),
     "prior_lapses": st.integers(0, 20)}), max_size=12)
-setting_values = st.dictionaries(st.text(min_size=1, max_size=10), st.none() | st.integers() | words
-                                 | st.lists(st.integers(), max_size=3), max_size=3)
+review_settings = st.fixed_dictionaries({}, optional={
+    "new_per_day": st.integers(0, 9999), "fuzz": st.booleans(), "desired_retention": st.sampled_from([0.7, 0.9, 0.99]),
+    "learning_steps": st.lists(st.integers(1, 1440), max_size=3)})
+setting_values = st.fixed_dictionaries({}, optional={
+    "review": review_settings, "goal": st.fixed_dictionaries({"topic": ids}) | st.fixed_dictionaries({"track": ids})})
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +136,7 @@ def test_import_merges_by_the_documented_rules(learner, tmp_path):
     assert sorted(c["question"] for c in after["cards"] if c["source"] == "own") == [
         "Made on another machine?", "My own question?"]
     assert len({c["key"] for c in after["cards"]}) == len(after["cards"]) == 6
-    assert after["settings"]["review"] == {"fuzz": False}  # the database's own settings are kept
+    assert after["settings"]["review"] == {"fuzz": False, "new_per_day": 5}  # ours kept, the rest filled in
     assert any("before-import" in p.name for p in learner.backups.iterdir())
 
     again = summary_counts(learner.ok("import", str(merged), now="2026-12-01T10:00:00+00:00").stdout)
@@ -177,6 +180,12 @@ def test_dry_run_writes_nothing(learner, tmp_path):
 
 
 BAD_EXPORTS = {
+    "a setting out of range": ('{"format": "dlstudy-export", "version": 1, "settings": {"review": {"backups_kept": 0}}}',
+                               "settings.review.backups_kept: 0 is out of range"),
+    "a setting of the wrong type": ('{"format": "dlstudy-export", "version": 1, "settings": {"review": '
+                                    '{"new_per_day": "lots"}}}', "settings.review.new_per_day: 'lots' is not a int"),
+    "an unknown setting": ('{"format": "dlstudy-export", "version": 1, "settings": {"theme": "dark"}}',
+                           "settings.theme: unknown setting"),
     "not json": ("{\"format\": \"dlstudy-export\",\n \"version\": 1,\n oops}", ":3:2: invalid JSON"),
     "not an export": ('{"cards": []}', "not a dlstudy export"),
     "newer format": ('{"format": "dlstudy-export", "version": 99}', "newer than this dlstudy reads"),

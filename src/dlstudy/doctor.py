@@ -1,6 +1,6 @@
 """The database check: damage, orphans and impossible card states, and the repairs that are safe.
 
-Each check counts its rows with one query and, where a repair is safe (it loses no answer the
+Each check counts its rows with one query and, where a repair is safe (it deletes no answer the
 learner gave), fixes them with one statement. Progress on topics that left the guide is reported
 but kept: the topic may come back, and `status` shows it.
 """
@@ -17,7 +17,8 @@ from sqlalchemy import Engine, and_, case, delete, func, not_, or_, select, upda
 from sqlalchemy.sql import ColumnElement
 
 from dlstudy.card_state import NEW
-from dlstudy.models import ReviewLog, StudyCard, TopicProgress
+from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
+from dlstudy.store import GUIDE_SYNCED
 
 MAX_STABILITY = 36500.0  # days; FSRS's own ceiling
 MIN_STABILITY = 0.001
@@ -40,13 +41,11 @@ class _Check:
     description: str
     rows: Callable[[set[str], datetime], tuple]  # (model, where-clause, label column)
     repair: str | None = None
-    fix: Callable[[datetime], dict | None] | None = None  # the new values, or _delete
+    fix: Callable[[datetime], dict] | None = None  # the repaired columns' new values
     problem: bool = True
 
     def repair_statement(self, topic_ids: set[str], now: datetime):
         model, where, _ = self.rows(topic_ids, now)
-        if self.fix is _delete:
-            return delete(model).where(where)
         return update(model).where(where).values(**self.fix(now))
 
 
@@ -86,13 +85,14 @@ def examine(engine: Engine, topic_ids: set[str], now: datetime) -> list[Finding]
 
 def repair(engine: Engine, findings: list[Finding], topic_ids: set[str], now: datetime) -> list[Finding]:
     """Apply every safe repair for the findings, in one transaction; returns the findings repaired."""
-    wanted = {f.code for f in findings if f.repair}
     done = []
     with engine.begin() as connection:
-        for check in CHECKS:
-            if check.code in wanted and check.fix is not None:
+        for check in CHECKS:  # in order, each on what is left: a repair may reveal the next problem
+            if check.fix is not None:
                 connection.execute(check.repair_statement(topic_ids, now))
                 done.extend(f for f in findings if f.code == check.code)
+        # hidden or changed cards must meet the guide again at the next session, whatever guide it uses
+        connection.execute(delete(Setting).where(Setting.key == GUIDE_SYNCED))
     return done
 
 
@@ -128,9 +128,25 @@ def _difficulty_out_of_range(topic_ids, now):
     return StudyCard, and_(_answered(), or_(StudyCard.difficulty < 1, StudyCard.difficulty > 10)), StudyCard.key
 
 
-def _answered_without_schedule(topic_ids, now):
-    missing = or_(StudyCard.stability.is_(None), StudyCard.difficulty.is_(None), StudyCard.last_review.is_(None))
+def _answered_without_memory(topic_ids, now):
+    """No stability or difficulty, or no last review that a review log could give back."""
+    missing = or_(StudyCard.stability.is_(None), StudyCard.difficulty.is_(None),
+                  and_(StudyCard.last_review.is_(None), _latest_answer().is_(None)))
     return StudyCard, and_(_answered(), missing), StudyCard.key
+
+
+def _latest_answer():
+    return select(func.max(ReviewLog.reviewed_at)).where(ReviewLog.card_id == StudyCard.id).scalar_subquery()
+
+
+def _answered_without_last_review(topic_ids, now):
+    complete = and_(StudyCard.stability.is_not(None), StudyCard.difficulty.is_not(None))
+    return StudyCard, and_(_answered(), complete, StudyCard.last_review.is_(None),
+                           _latest_answer().is_not(None)), StudyCard.key
+
+
+def _last_review_from_logs(now: datetime) -> dict:
+    return {"last_review": _latest_answer()}
 
 
 def _state_unknown(topic_ids, now):
@@ -157,16 +173,14 @@ def _schedule_restarted(now: datetime) -> dict:
     return {"state": NEW, "step": None, "stability": None, "difficulty": None, "last_review": None, "due": now}
 
 
-def _delete(now: datetime) -> None:
-    """Marks a check whose repair deletes the rows it finds."""
-
-
 CHECKS = (
-    _Check("logs-without-card", "review logs whose card no longer exists", _logs_without_card,
-           "delete them (they cannot be shown or scheduled)", _delete),
+    _Check("logs-without-card", "review logs whose card no longer exists (answers: kept; `dlstudy export` "
+           "saves them)", _logs_without_card),
     _Check("guide-cards-off-guide", "guide cards whose topic is no longer in the guide, still shown",
            _guide_cards_off_guide, "hide them, keeping their history (as `review` does for removed cards)",
            lambda now: {"removed": True}),
+    _Check("answered-without-last-review", "answered cards missing the time of their last review",
+           _answered_without_last_review, "take it from their latest review log", _last_review_from_logs),
     _Check("due-before-last-review", "cards due before their last review", _due_before_review,
            "make them due at their last review, so they come up now", lambda now: {"due": StudyCard.last_review}),
     _Check("stability-out-of-range", f"cards with stability outside {MIN_STABILITY}-{MAX_STABILITY:.0f} days",
@@ -174,8 +188,8 @@ CHECKS = (
            lambda now: {"stability": _clamped(StudyCard.stability, MIN_STABILITY, MAX_STABILITY)}),
     _Check("difficulty-out-of-range", "cards with difficulty outside 1-10", _difficulty_out_of_range,
            "bring the difficulty into range", lambda now: {"difficulty": _clamped(StudyCard.difficulty, 1.0, 10.0)}),
-    _Check("answered-without-schedule", "answered cards missing stability, difficulty or last review",
-           _answered_without_schedule, "start their schedule again as new cards (their review logs stay)",
+    _Check("answered-without-memory", "answered cards missing stability or difficulty",
+           _answered_without_memory, "start their schedule again as new cards (their review logs stay)",
            _schedule_restarted),
     _Check("state-unknown", "cards in an unknown state", _state_unknown,
            "start their schedule again as new cards (their review logs stay)", _schedule_restarted),

@@ -241,7 +241,9 @@ def check(data: Any, where: str) -> Snapshot:
                             f"dlstudy reads ({VERSION}); upgrade dlstudy")
     problems: list[str] = []
     settings = data.get("settings", {})
-    if not isinstance(settings, dict):
+    if isinstance(settings, dict):
+        problems += _settings_problems(settings)
+    else:
         problems.append("settings: expected an object")
     progress = _records(data, "progress", PROGRESS_FIELDS, "topic_id", problems)
     cards = _records(data, "cards", CARD_FIELDS, "key", problems)
@@ -253,6 +255,38 @@ def check(data: Any, where: str) -> Snapshot:
         raise TransferError(shown + (f"\n{where}: ... and {more} more problems" if more > 0 else "")
                             + "\nnothing was imported")
     return Snapshot(settings, progress, cards, logs)
+
+
+def _settings_problems(settings: dict) -> list[str]:
+    """Settings are checked as strictly as `dlstudy config set` checks them."""
+    problems = []
+    for key, value in settings.items():
+        if key == "review" and isinstance(value, dict):
+            problems += [f"settings.review.{name}: {reason}" for name, item in value.items()
+                         if (reason := _review_setting_problem(name, item)) is not None]
+        elif key == "review":
+            problems.append("settings.review: expected an object")
+        elif key == "goal":
+            if not (isinstance(value, dict) and len(value) == 1 and set(value) <= {"topic", "track"}
+                    and all(isinstance(v, str) for v in value.values())):
+                problems.append('settings.goal: expected {"topic": ID} or {"track": ID}')
+        else:
+            problems.append(f"settings.{key}: unknown setting")
+    return problems
+
+
+def _review_setting_problem(name: str, value: Any) -> str | None:
+    from dlstudy.settings import SettingError, parse, show
+
+    if isinstance(value, list):
+        value = " ".join(str(item) for item in value)  # steps and parameters, as `config set` takes them
+    if not isinstance(value, bool | int | float | str):
+        return "expected a value such as `dlstudy config get` shows"
+    try:
+        parse(name, show(value))
+    except SettingError as error:
+        return str(error)
+    return None
 
 
 def _dangling_logs(data: dict) -> list[str]:
@@ -338,11 +372,22 @@ def merge(engine: Engine, snapshot: Snapshot, dry_run: bool = False) -> MergeSum
 
 
 def _merge_settings(connection: Connection, settings: dict[str, Any], summary: MergeSummary) -> None:
-    present = set(connection.scalars(select(Setting.key)))
-    added = [{"key": key, "value": json.dumps(value)} for key, value in settings.items() if key not in present]
-    if added:
-        connection.execute(insert(Setting), added)
-    summary.settings_added = len(added)
+    """Settings you have set stay; the file fills in the others, one review setting at a time."""
+    present = {key: json.loads(value) for key, value in connection.execute(select(Setting.key, Setting.value))}
+    for key, value in settings.items():
+        if key == "review":
+            mine = present.get("review") or {}
+            added = {name: item for name, item in value.items() if name not in mine}
+            if not added and "review" in present:
+                continue
+            merged = json.dumps({**mine, **added})
+            statement = update(Setting).where(Setting.key == "review").values(value=merged) if "review" in present \
+                else insert(Setting).values(key="review", value=merged)
+            connection.execute(statement)
+            summary.settings_added += len(added)
+        elif key not in present:
+            connection.execute(insert(Setting).values(key=key, value=json.dumps(value)))
+            summary.settings_added += 1
 
 
 def _merge_progress(connection: Connection, progress: list[dict], summary: MergeSummary) -> None:
