@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 from dataclasses import replace
 
 import pytest
@@ -17,9 +19,9 @@ def parses(monkeypatch):
     calls = []
     real = topics.load_guide
 
-    def counting(path):
+    def counting(path, content=None):
         calls.append(path)
-        return real(path)
+        return real(path, content)
 
     monkeypatch.setattr(guide_cache, "load_guide", counting)
     return calls
@@ -54,12 +56,13 @@ def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path, parses):
     path = write_guide(tmp_path / "guide.yaml", {"a": []})
     guide_cache.load(path, tmp_path / "cache")
     [entry] = [e for e in (tmp_path / "cache").glob("guide-*.pickle") if not e.name.endswith("-outline.pickle")]
-    entry.write_bytes(b"junk")
-    assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a"]
+    for junk in (b"junk", b"\x80\x04\x8c\x02\xc7\x28.", pickle.dumps({"not": "a guide"})):
+        entry.write_bytes(junk)  # fails to unpickle in different ways, or is the wrong thing
+        assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a"]
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
     assert list(guide_cache.load(path, blocked).topics) == ["a"]
-    assert len(parses) == 3
+    assert len(parses) == 5
 
 
 def test_only_a_few_entries_are_kept(tmp_path):
@@ -82,22 +85,32 @@ def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses):
 
 
 def test_the_search_index_is_built_once_per_guide_content(tmp_path):
-    from dlstudy.search import SearchIndex, index_tables
+    from dlstudy.search import IndexTables, SearchIndex, index_tables
 
     path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"]})
     builds = []
 
     def build():
         builds.append(1)
-        return index_tables(guide_cache.load(path, tmp_path / "cache"))
+        full = guide_cache.load(path, tmp_path / "cache")
+        return index_tables(full), full.fingerprint
 
     outline = guide_cache.load(path, tmp_path / "cache", outline=True)
-    first = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", build))
-    again = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", build))
+    first = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", IndexTables, build))
+    again = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", IndexTables, build))
     assert len(builds) == 1
     assert [h.topic.id for h in again.search("First about transformer")] == \
            [h.topic.id for h in first.search("First about transformer")] == ["transformer", "attention"]
     write_guide(path, {"attention": [], "transformer": ["attention"], "bert": ["transformer"]})
     edited = guide_cache.load(path, tmp_path / "cache", outline=True)
-    guide_cache.derived(edited, tmp_path / "cache", "search", build)
+    guide_cache.derived(edited, tmp_path / "cache", "search", IndexTables, build)
     assert len(builds) == 2
+
+
+def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, parses):
+    path = write_guide(tmp_path / "guide.yaml", {"a": []})
+    guide_cache.load(path, tmp_path / "cache")
+    for entry in (tmp_path / "cache").glob("guide-*.pickle"):
+        os.chmod(entry, 0o666)
+    guide_cache.load(path, tmp_path / "cache")
+    assert len(parses) == 2

@@ -190,6 +190,8 @@ BAD_EXPORTS = {
     "not an export": ('{"cards": []}', "not a dlstudy export"),
     "newer format": ('{"format": "dlstudy-export", "version": 99}', "newer than this dlstudy reads"),
     "NaN": ('{"format": "dlstudy-export", "version": 1, "settings": {"x": NaN}}', "NaN is not a number"),
+    "deep nesting": ('{"format": "dlstudy-export", "version": 1, "settings": ' + "[" * 200_000 + "]" * 200_000 + "}",
+                     "nested too deeply"),
     "latin-1": (b'{"format": "dlstudy-export", "version": 1, "settings": {"x": "caf\xe9"}}', "not UTF-8"),
 }
 
@@ -204,6 +206,22 @@ def test_a_file_that_is_not_a_valid_export_is_refused_untouched(learner, tmp_pat
     message = refused(learner.run("import", str(bad)))
     assert str(bad) in message and expected in message
     assert digest(learner.settle().database) == before
+
+
+@pytest.mark.parametrize("field, value, reason", [
+    ("stability", 10**400, "expected a positive number up to 1e+09"),
+    ("reps", 2**70, "expected 0 to 2147483647"),
+    ("due", "0001-01-01T00:00:00+05:00", "is out of range"),
+])
+def test_numbers_and_times_beyond_any_database_are_refused(learner, tmp_path, field, value, reason):
+    learner.with_history()
+    exported = tmp_path / "export.json"
+    learner.ok("export", str(exported))
+    data = json.loads(exported.read_text())
+    data["cards"][1][field] = value
+    exported.write_text(json.dumps(data))
+    message = refused(learner.run("import", str(exported)))
+    assert f"cards[1].{field}: " in message and reason in message
 
 
 def test_one_bad_record_at_the_end_refuses_the_whole_file(learner, tmp_path):

@@ -38,9 +38,13 @@ def guide(outline: bool = False):
 def search_tables(outline):
     """The search index's tables for the guide in use, built from the full guide once per guide content."""
     from dlstudy import guide_cache, paths
-    from dlstudy.search import index_tables
+    from dlstudy.search import IndexTables, index_tables
 
-    return guide_cache.derived(outline, paths.cache_dir(), "search", lambda: index_tables(guide()))
+    def build():
+        full = guide()
+        return index_tables(full), full.fingerprint
+
+    return guide_cache.derived(outline, paths.cache_dir(), "search", IndexTables, build)
 
 
 def store(moment):

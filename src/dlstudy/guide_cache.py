@@ -28,7 +28,8 @@ from dlstudy.topics import Guide, load_guide
 T = TypeVar("T")
 _KEPT = 3  # guides whose entries are kept per cache folder: the one in use and recent edits
 _KEY_LENGTH = 32
-_FORMAT = 2  # part of every key: bump it when a cached class (Guide, Topic, IndexTables...) changes shape
+# the modules that make what is cached: an entry made by other code (another version, an edit) is not used
+_MAKERS = ("topics.py", "guide_reader.py", "graph.py", "search.py", "guide_cache.py")
 
 
 def read_only(mapping: dict) -> MappingProxyType:
@@ -52,32 +53,31 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     key = _key(path, content)
     full_entry, outline_entry = cache / f"guide-{key}.pickle", cache / f"guide-{key}-outline.pickle"
     with _collector_paused():
-        cached = _read(outline_entry if outline else full_entry)
+        cached = _read(outline_entry if outline else full_entry, Guide)
         if cached is not None:
             return cached
-        guide = _read(full_entry)
+        guide = _read(full_entry, Guide)
         if guide is None:
-            guide = replace(load_guide(path), fingerprint=key)
+            guide = replace(load_guide(path, content), fingerprint=key)  # the very bytes the key was made from
             _write(guide, full_entry)
         bare = _without_cards(guide)
     _write(bare, outline_entry)
     return bare if outline else guide
 
 
-def derived(guide: Guide, cache: Path, name: str, build: Callable[[], T]) -> T:
+def derived(guide: Guide, cache: Path, name: str, kind: type[T], build: Callable[[], tuple[T, str]]) -> T:
     """Something computed from the guide (such as the search index), kept with the guide's cache entry.
 
-    `build` runs when the entry is missing; a guide not loaded through this cache (no fingerprint)
-    is never cached.
+    `build` runs when the entry is missing and returns the value with the fingerprint of the guide it
+    was made from; it is kept only if that is this guide (the file may have changed in between).
     """
-    if not guide.fingerprint:
-        return build()
     entry = cache / f"guide-{guide.fingerprint}-{name}.pickle"
     with _collector_paused():
-        found = _read(entry)
-        if found is None:
-            found = build()
-    if found is not None and not entry.exists():
+        found = _read(entry, kind) if guide.fingerprint else None
+        if found is not None:
+            return found
+        found, made_from = build()
+    if guide.fingerprint and made_from == guide.fingerprint:
         _write(found, entry)
     return found
 
@@ -87,12 +87,20 @@ def _without_cards(guide: Guide) -> Guide:
                                                    for topic_id, topic in guide.topics.items()}))
 
 
-def _read(entry: Path):
+def _read(entry: Path, kind: type[T]) -> T | None:
+    """The entry if it is sound and only its owner could have written it; None otherwise.
+
+    Unpickling runs code named in the file, so an entry someone else could have written is not loaded.
+    """
     try:
         with entry.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            status = os.fstat(handle.fileno())
+            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+                return None
+            value = pickle.load(handle)
+    except Exception:  # a damaged entry can fail in many ways; it is only a cache
         return None
+    return value if isinstance(value, kind) else None
 
 
 @contextmanager
@@ -110,7 +118,10 @@ def _collector_paused() -> Iterator[None]:
 
 def _key(path: Path, content: bytes) -> str:
     digest = hashlib.blake2b(content, digest_size=16)
-    digest.update(f"\0{path.resolve()}\0{__version__}\0{_FORMAT}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    digest.update(f"\0{path.resolve()}\0{__version__}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    here = Path(__file__).parent
+    for maker in _MAKERS:
+        digest.update((here / maker).read_bytes())
     return digest.hexdigest()
 
 
@@ -119,6 +130,7 @@ def _write(value, entry: Path) -> None:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
     pickler.dump(value)
+    temporary = None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".guide-", suffix=".tmp")
@@ -127,7 +139,8 @@ def _write(value, entry: Path) -> None:
         os.replace(temporary, entry)  # readers see the whole entry or none
         _prune(entry.parent)
     except OSError:
-        pass
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _prune(folder: Path) -> None:

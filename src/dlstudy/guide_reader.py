@@ -31,9 +31,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 
-def read_guide(path: Path) -> Guide:
-    """Read and validate a guide file; raise GuideError listing every problem found."""
-    return _GuideReader(path).read()
+def read_guide(path: Path, content: bytes | None = None) -> Guide:
+    """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem."""
+    return _GuideReader(path, content).read()
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -72,8 +72,9 @@ def _normalized(question: str) -> str:
 class _GuideReader:
     """Walks the YAML node tree once, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, content: bytes | None = None):
         self.path = path
+        self.content = content
         self.name = str(path)
         self.problems: list[Problem] = []
 
@@ -107,7 +108,7 @@ class _GuideReader:
 
     def _compose(self) -> yaml.Node | None:
         try:
-            data = self.path.read_bytes()
+            data = self.path.read_bytes() if self.content is None else self.content
         except OSError as error:
             self.problem(None, f"cannot read the guide: {error.strerror or error}")
             return None

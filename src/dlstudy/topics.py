@@ -94,8 +94,8 @@ class Guide:
         return (group for section in self.sections for group in section.groups)
 
 
-def load_guide(path: Path) -> Guide:
-    """Read and validate a guide file; raise GuideError listing every problem found."""
+def load_guide(path: Path, content: bytes | None = None) -> Guide:
+    """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem."""
     from dlstudy.guide_reader import read_guide  # YAML is only needed when the guide is read, not when it is cached
 
-    return read_guide(path)
+    return read_guide(path, content)

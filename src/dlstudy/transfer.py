@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,21 +47,27 @@ def _any_text(value: Any) -> str | None:
     return None if isinstance(value, str) else "expected a string"
 
 
-def _integer(low: int, high: int | None = None) -> Callable[[Any], str | None]:
+_LARGEST_COUNT = 2**31 - 1  # reps, lapses, durations: far beyond any real value, and safe in any database
+_LARGEST_NUMBER = 1e9  # stability and difficulty (days, a 1-10 scale): far beyond any real value
+
+
+def _integer(low: int, high: int = _LARGEST_COUNT) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int):
             return "expected an integer"
-        if value < low or (high is not None and value > high):
-            return f"expected {low} to {high}" if high is not None else f"expected at least {low}"
+        if not low <= value <= high:
+            return f"expected {low} to {high}"
         return None
 
     return check
 
 
 def _positive_number(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return "expected a positive number"
-    return None
+    if not (isinstance(value, float) and math.isnan(value)) and 0 < value <= _LARGEST_NUMBER:
+        return None
+    return f"expected a positive number up to {_LARGEST_NUMBER:.0e}"
 
 
 def _flag(value: Any) -> str | None:
@@ -75,7 +81,13 @@ def _time(value: Any) -> str | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return f"'{value}' is not an ISO 8601 time"
-    return None if parsed.tzinfo else f"'{value}' has no UTC offset"
+    if parsed.tzinfo is None:
+        return f"'{value}' has no UTC offset"
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        return f"'{value}' is out of range"
+    return None
 
 
 def _one_of(*choices: Any) -> Callable[[Any], str | None]:
@@ -226,6 +238,8 @@ def read_json(source: Path) -> Snapshot:
         raise TransferError(f"{source}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
     except ValueError as error:
         raise TransferError(f"{source}: invalid JSON: {error}") from None
+    except RecursionError:
+        raise TransferError(f"{source}: nested too deeply to be a dlstudy export") from None
     return check(data, str(source))
 
 
