@@ -76,11 +76,14 @@ def test_backup_on_demand_is_a_complete_self_contained_copy(learner):
     assert listing.index("dlstudy-20261121-120000-manual.db") < listing.index("dlstudy-20261121-100000-daily.db")
 
 
-def test_two_backups_in_the_same_second_both_survive(learner):
+def test_backups_in_the_same_second_are_kept_newest_first(learner):
     learner.with_history()
-    learner.ok("backup")
-    learner.ok("backup")
-    assert len(names(learner.backups, "manual")) == 2
+    learner.ok("config", "set", "backups_kept", "3")
+    made = [learner.ok("backup").stdout.split()[-1] for _ in range(12)]  # with the day's one: 13 this second
+    assert made[-1].endswith("dlstudy-20261121-100000-13-manual.db")
+    assert sorted(str(b) for b in learner.backups.glob("dlstudy-*.db")) == sorted(made[-3:])
+    assert "dlstudy-20261121-100000-13-manual.db" in learner.ok("backup", "--list").stdout.splitlines()[2]
+    assert not list(learner.backups.glob(".*"))  # no partial copies left behind
 
 
 def test_restore_replaces_the_database_and_keeps_the_current_one(learner):

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlstudy import reviews
+from dlstudy import graph, reviews
+from dlstudy.card_state import NEW
 from dlstudy.db import open_database
 from dlstudy.settings import ReviewSettings
 from dlstudy.store import Store
@@ -21,6 +22,12 @@ LIMITS = ReviewSettings(fuzz=False, new_per_day=3, reviews_per_day=4)
 steps = st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3 * 24 * 60), st.sampled_from(["answer", "bury",
                                                                                               "suspend"])),
                  min_size=1, max_size=25)
+
+
+def foundations_first(guide, store, now) -> list[int]:
+    """Every new card that may be shown, in prerequisite order, computed the plain way: all of them, sorted."""
+    order = {topic: i for i, topic in enumerate(graph.topological_order(guide.requires))}
+    return [row.id for row in sorted(store.new_cards(now, None), key=lambda r: (order[r.topic_id], r.id))]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -37,6 +44,8 @@ def test_the_next_card_and_the_count_match_the_whole_queue(tmp_path_factory, lea
         now += timedelta(minutes=minutes)
         whole = reviews.build_queue(guide, store, now, LIMITS)
         assert reviews.queue_size(store, now, LIMITS) == len(whole)
+        fresh = [row.id for row in whole if row.card.state == NEW]
+        assert fresh == foundations_first(guide, store, now)[:len(fresh)]
         for size in (1, 2, 5):
             assert [r.id for r in reviews.build_queue(guide, store, now, LIMITS, limit=size)] == \
                    [r.id for r in whole[:size]]

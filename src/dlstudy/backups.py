@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,8 @@ from pathlib import Path
 from dlstudy.errors import DlstudyError
 
 DEFAULT_KEPT = 20
-_NAME = re.compile(r"dlstudy-(\d{8})-(\d{6})(?:-\d+)?-([a-z0-9.-]+)\.db")
+# dlstudy-20261121-100000-daily.db; a second copy in the same second: dlstudy-20261121-100000-2-manual.db
+_NAME = re.compile(r"dlstudy-(\d{8})-(\d{6})(?:-(\d+))?-([a-z][a-z0-9.-]*)\.db")
 
 
 class BackupError(DlstudyError):
@@ -38,7 +40,9 @@ def make(database: Path, folder: Path, now: datetime, reason: str) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = _free_name(folder, now, reason)
-        partial = target.with_name(f".{target.name}.partial")
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".partial")
+        os.close(handle)
+        partial = Path(name)
         source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
         try:
             copy = sqlite3.connect(partial)
@@ -59,13 +63,13 @@ def make(database: Path, folder: Path, now: datetime, reason: str) -> Path:
 
 
 def _free_name(folder: Path, now: datetime, reason: str) -> Path:
+    """A name that sorts after every backup of the same second, even ones already pruned away."""
     stamp = f"{now:%Y%m%d-%H%M%S}"
-    target = folder / f"dlstudy-{stamp}-{reason}.db"
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = folder / f"dlstudy-{stamp}-{counter}-{reason}.db"
-    return target
+    counters = [int(match.group(3) or 1) for path in folder.glob(f"dlstudy-{stamp}-*.db")
+                if (match := _NAME.fullmatch(path.name))]
+    if not counters:
+        return folder / f"dlstudy-{stamp}-{reason}.db"
+    return folder / f"dlstudy-{stamp}-{max(counters) + 1}-{reason}.db"
 
 
 def listed(folder: Path) -> list[Backup]:
@@ -76,10 +80,10 @@ def listed(folder: Path) -> list[Backup]:
     for path in folder.iterdir():
         match = _NAME.fullmatch(path.name)
         if match and path.is_file():
-            day, time, reason = match.groups()
+            day, time, counter, reason = match.groups()
             taken = f"{day[:4]}-{day[4:6]}-{day[6:]} {time[:2]}:{time[2:4]}:{time[4:]}"
-            found.append(Backup(path, taken, reason, path.stat().st_size))
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+            found.append((taken, int(counter or 1), Backup(path, taken, reason, path.stat().st_size)))
+    return [backup for *_, backup in sorted(found, key=lambda item: item[:2], reverse=True)]
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -100,9 +104,13 @@ def check_restorable(path: Path, known_revisions: tuple[str, ...]) -> str:
     """The schema revision of a file that is safe to restore; refuses anything else with the reason."""
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
-    with path.open("rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            raise BackupError(f"{path}: not a SQLite database; nothing was restored")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        raise BackupError(f"{path}: cannot read it ({_reason(error)}); nothing was restored") from None
+    if header != b"SQLite format 3\x00":
+        raise BackupError(f"{path}: not a SQLite database; nothing was restored")
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         try:

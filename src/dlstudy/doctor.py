@@ -52,11 +52,14 @@ class _Check:
 def integrity(path: Path) -> list[str]:
     """SQLite's integrity check, read-only and without the engine (which may refuse a damaged file).
 
-    A file that is not SQLite at all is not examined: opening it gives the reason.
+    A file that is not SQLite at all, or cannot be read, is not examined: opening it gives the reason.
     """
-    with path.open("rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            return []
+    try:
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return []
+    except OSError:
+        return []  # unreadable: opening it gives the reason
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:

@@ -159,7 +159,11 @@ def write_json(data: dict[str, Any], target: Path | None) -> None:
     if target is None:
         import sys
 
-        sys.stdout.write(text + "\n")
+        try:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+        except OSError as error:
+            raise TransferError(f"cannot write the export to standard output ({error.strerror or error})") from None
         return
     _write_atomically(target, lambda handle: handle.write(text + "\n"))
 
