@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, or_, select
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from dlstudy.card_state import LEARNING, NEW, RELEARNING, REVIEW, CardState
@@ -211,20 +211,21 @@ class Store:
         Refused if the card is no longer in the state the answer was computed from: another dlstudy
         answered it meanwhile. The check and the write share one write-locked transaction (db._engine).
         """
-        with Session(self.engine) as session, session.begin():
-            row = _existing(session, card_id)
-            if (row.state, row.reps) != (prior.state, prior.reps):
+        # plain statements, not ORM objects: this runs once per rating, while the learner waits
+        with self.engine.begin() as connection:
+            found = connection.execute(select(StudyCard.state, StudyCard.reps).where(StudyCard.id == card_id)).first()
+            if found is None:
+                raise ConflictError(_DELETED)
+            if tuple(found) != (prior.state, prior.reps):
                 raise ConflictError("this card was answered in another dlstudy session meanwhile; "
                                     "your rating was not saved")
-            log = ReviewLog(card_id=card_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
-                            prior_state=prior.state, prior_step=prior.step, prior_stability=prior.stability,
-                            prior_difficulty=prior.difficulty, prior_due=prior.due,
-                            prior_last_review=prior.last_review, prior_reps=prior.reps,
-                            prior_lapses=prior.lapses)
-            session.add(log)
-            _write_state(row, after)
-            session.flush()
-            return log.id
+            log_id = connection.execute(insert(ReviewLog).values(
+                card_id=card_id, rating=rating, reviewed_at=now, duration_ms=duration_ms, prior_state=prior.state,
+                prior_step=prior.step, prior_stability=prior.stability, prior_difficulty=prior.difficulty,
+                prior_due=prior.due, prior_last_review=prior.last_review, prior_reps=prior.reps,
+                prior_lapses=prior.lapses)).inserted_primary_key[0]
+            connection.execute(update(StudyCard).where(StudyCard.id == card_id).values(**_state_columns(after)))
+            return log_id
 
     def undo(self, log_id: int) -> int:
         """Put the card back exactly as it was before the logged answer and drop the log; returns the card id.
@@ -318,6 +319,11 @@ def _shown(now: datetime, topic_ids: set[str] | None) -> tuple:
 
 
 
+def _state_columns(card: CardState) -> dict[str, Any]:
+    return {"state": card.state, "step": card.step, "stability": card.stability, "difficulty": card.difficulty,
+            "due": card.due, "last_review": card.last_review, "reps": card.reps, "lapses": card.lapses}
+
+
 def _write_state(row: StudyCard, card: CardState) -> None:
-    row.state, row.step, row.stability, row.difficulty = card.state, card.step, card.stability, card.difficulty
-    row.due, row.last_review, row.reps, row.lapses = card.due, card.last_review, card.reps, card.lapses
+    for column, value in _state_columns(card).items():
+        setattr(row, column, value)
