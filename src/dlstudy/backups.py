@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from dlstudy import sqlite_files
 from dlstudy.errors import DlstudyError
 
 DEFAULT_KEPT = 20
@@ -43,7 +44,7 @@ def make(database: Path, folder: Path, now: datetime, reason: str) -> Path:
         handle, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".partial")
         os.close(handle)
         partial = Path(name)
-        source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        source = sqlite_files.read_only(database)
         try:
             copy = sqlite3.connect(partial)
             try:
@@ -105,13 +106,12 @@ def check_restorable(path: Path, known_revisions: tuple[str, ...]) -> str:
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(16)
+        header = sqlite_files.header(path)
     except OSError as error:
         raise BackupError(f"{path}: cannot read it ({_reason(error)}); nothing was restored") from None
-    if header != b"SQLite format 3\x00":
+    if header != sqlite_files.HEADER:
         raise BackupError(f"{path}: not a SQLite database; nothing was restored")
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = sqlite_files.read_only(path)
     try:
         try:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()[0]
@@ -159,7 +159,7 @@ def restore(source: Path, database: Path, folder: Path, now: datetime, known_rev
 
 def _damaged(database: Path) -> bool:
     try:
-        connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite_files.read_only(database)
         try:
             return connection.execute("PRAGMA quick_check").fetchone()[0] != "ok"
         finally:
@@ -185,7 +185,7 @@ def _raw_copy(database: Path, folder: Path, now: datetime) -> Path:
 
 def _copy_into(source: Path, database: Path) -> None:
     try:
-        reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        reader = sqlite_files.read_only(source)
         try:
             writer = sqlite3.connect(database, timeout=5)
             try:

@@ -8,14 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
-from dlstudy import backups
+from dlstudy import backups, sqlite_files
 from dlstudy.errors import DlstudyError
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
 REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class DatabaseError(DlstudyError):
@@ -55,15 +54,14 @@ def _inspect(path: Path) -> tuple[set[str], str | None]:
     if not path.exists():
         return set(), None
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
+        header = sqlite_files.header(path)
     except OSError as error:
         raise DatabaseError(f"{path}: cannot read the database ({error.strerror})") from None
     if not header:
         return set(), None
-    if header != _SQLITE_HEADER:
+    if header != sqlite_files.HEADER:
         raise DatabaseError(f"{path}: not a SQLite database; dlstudy leaves it untouched")
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = sqlite_files.read_only(path)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

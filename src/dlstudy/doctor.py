@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine, and_, case, delete, func, not_, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
+from dlstudy import sqlite_files
 from dlstudy.card_state import NEW
 from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
 from dlstudy.store import GUIDE_SYNCED
@@ -55,13 +56,12 @@ def integrity(path: Path) -> list[str]:
     A file that is not SQLite at all, or cannot be read, is not examined: opening it gives the reason.
     """
     try:
-        with path.open("rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                return []
+        if sqlite_files.header(path) != sqlite_files.HEADER:
+            return []
     except OSError:
         return []  # unreadable: opening it gives the reason
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite_files.read_only(path)
         try:
             verdict = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         finally:
