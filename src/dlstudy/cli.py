@@ -142,7 +142,7 @@ def next_(
     """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
     from dlstudy import render, study
 
-    _, guide, store, statuses = support.learner(outline=True)
+    now, guide, store, statuses = support.learner(outline=True)
     if goal is not None:
         target = study.resolve_topic(guide, goal)
         steps = study.learning_path(guide, statuses, target)
@@ -155,17 +155,16 @@ def next_(
     chosen_track = study.resolve_track(guide, track) if track else standing_track
     plan = study.plan_next(guide, statuses, goal=None if track else standing_goal, track=chosen_track,
                            limit=None if show_all else count)
-    due = _reviews_due(store)
+    due = _reviews_due(store, now)
     if as_json:
         support.show_json(render.next_plan_data(plan, due))
     else:
         support.show(render.next_plan(plan, due))
 
 
-def _reviews_due(store) -> int:
+def _reviews_due(store, now) -> int:
     from dlstudy import reviews
 
-    now = support.now()
     return reviews.queue_size(store, now, reviews.load_settings(store))
 
 
