@@ -157,3 +157,15 @@ def test_a_backup_that_cannot_be_written_warns_but_the_command_still_works(learn
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("dlstudy: warning: ") and "cannot write a backup" in result.stderr
     assert not list(learner.home.glob("*.tmp")) and os.path.isfile(learner.backups)
+
+
+def test_a_command_that_takes_its_own_backup_takes_no_daily_one_besides(learner, tmp_path):
+    learner.with_history()
+    learner.ok("backup", now="2026-11-22T09:00:00+00:00")
+    assert names(learner.backups, "daily") == ["dlstudy-20261121-100000-daily.db"]  # the manual one counts
+    learner.ok("next", now="2026-11-22T10:00:00+00:00")
+    assert names(learner.backups, "daily") == ["dlstudy-20261121-100000-daily.db"]
+    exported = tmp_path / "export.json"
+    learner.ok("export", str(exported), now="2026-11-23T08:00:00+00:00")  # the 23rd's daily backup
+    learner.ok("import", str(exported), now="2026-11-24T09:00:00+00:00")
+    assert [n for n in names(learner.backups) if "20261124" in n] == ["dlstudy-20261124-090000-before-import.db"]

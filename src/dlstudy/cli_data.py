@@ -27,7 +27,7 @@ def backup(
         support.show(render.backup_list(folder, backups.listed(folder)))
         return
     now = support.now()
-    store = support.store(now)  # refuses a damaged or foreign file before anything is copied
+    store = support.store(now, daily_backup=False)  # refuses a damaged or foreign file before anything is copied
     made = backups.make(paths.database_path(), folder, now, "manual")
     backups.prune(folder, reviews.load_settings(store).backups_kept)
     typer.echo(f"backup written: {made}")
@@ -95,7 +95,7 @@ def import_(
 
     snapshot = transfer.read_json(file)  # the whole file is checked before the database is touched
     now = support.now()
-    store = support.store(now)
+    store = support.store(now, daily_backup=dry_run)
     if not dry_run:
         backups.make(paths.database_path(), paths.backups_dir(), now, "before-import")
     support.show(render.merge_summary(transfer.merge(store.engine, snapshot, dry_run=dry_run), dry_run))

@@ -47,8 +47,9 @@ def search_tables(outline):
     return guide_cache.derived(outline, paths.cache_dir(), "search", IndexTables, build)
 
 
-def store(moment):
-    """The learner's database, opened (and migrated); the day's first use takes a backup."""
+def store(moment, daily_backup: bool = True):
+    """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
+    command is about to take one of its own (which then counts as the day's)."""
     from dlstudy import paths
     from dlstudy.db import open_database
     from dlstudy.store import Store
@@ -56,7 +57,7 @@ def store(moment):
     database, folder = paths.database_path(), paths.backups_dir()
     existed = database.is_file() and database.stat().st_size > 0
     opened = Store(open_database(database, moment, folder))
-    if existed:
+    if existed and daily_backup:
         _daily_backup(opened, database, folder, moment)
     return opened
 
