@@ -14,7 +14,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
-from dlstudy import __version__
+from dlstudy import __version__, atomic
 from dlstudy.topics import Guide, load_guide
 
 T = TypeVar("T")
@@ -130,17 +129,11 @@ def _write(value, entry: Path) -> None:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
     pickler.dump(value)
-    temporary = None
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".guide-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(temporary, entry)  # readers see the whole entry or none
+        atomic.write_bytes(entry, buffer.getvalue(), durable=False)  # readers see the whole entry or none
         _prune(entry.parent)
     except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        pass
 
 
 def _prune(folder: Path) -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from dlstudy import atomic
 from dlstudy.card_state import STATE_NAMES
 from dlstudy.errors import DlstudyError
 from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
@@ -165,23 +165,12 @@ def write_json(data: dict[str, Any], target: Path | None) -> None:
         except OSError as error:
             raise TransferError(f"cannot write the export to standard output ({error.strerror or error})") from None
         return
-    _write_atomically(target, lambda handle: handle.write(text + "\n"))
+    _write_atomically(target, text + "\n")
 
 
-def _write_atomically(target: Path, write: Callable[[Any], Any]) -> None:
-    """A crash or a full disk leaves either the old file or the new one, never half of one."""
+def _write_atomically(target: Path, text: str) -> None:
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                write(stream)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        atomic.write_bytes(target, text.encode("utf-8"))
     except OSError as error:
         raise TransferError(f"{target}: cannot write ({error.strerror or error})") from None
 
@@ -202,15 +191,17 @@ def write_csv(data: dict[str, Any], folder: Path) -> list[Path]:
     written = []
     for name, header, rows in (("cards.csv", card_header, card_rows), ("reviews.csv", log_header, log_rows)):
         target = folder / name
-        _write_atomically(target, lambda stream, h=header, r=rows: _csv_rows(stream, h, r))
+        _write_atomically(target, _csv_text(header, rows))
         written.append(target)
     return written
 
 
-def _csv_rows(stream, header: list[str], rows: list[list[Any]]) -> None:
+def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    stream = io.StringIO(newline="")
     writer = csv.writer(stream)
     writer.writerow(header)
     writer.writerows(["" if value is None else value for value in row] for row in rows)
+    return stream.getvalue()
 
 
 def _sheet_time(value: str | None) -> str | None:
