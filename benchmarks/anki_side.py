@@ -40,8 +40,8 @@ def anki_day(moment: float) -> int:
 
 def build(path: Path, plans, now: datetime) -> dict:
     """An Anki collection with the same cards, states and number of log rows as the dlstudy plans."""
-    from anki.collection import AddNoteRequest, Collection  # first: anki.cards alone is a circular import
     from anki.cards import FSRSMemoryState
+    from anki.collection import AddNoteRequest, Collection  # first: anki.cards alone is a circular import
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -137,8 +137,8 @@ def rebase(source: Path, target: Path, info: dict, real_now: float) -> None:
 
 
 def show_next(path: str) -> None:
-    from anki.collection import Collection
     from anki.cards import Card
+    from anki.collection import Collection
 
     col = Collection(path)
     queued = col.sched.get_queued_cards(fetch_limit=1)
@@ -151,8 +151,8 @@ def show_next(path: str) -> None:
 
 def answer(path: str, count: int) -> None:
     """Seconds per answer ("good"), the first answer being an untimed warm-up."""
-    from anki.collection import Collection
     from anki.cards import Card
+    from anki.collection import Collection
     from anki.scheduler.v3 import CardAnswer
 
     col = Collection(path)

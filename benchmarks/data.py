@@ -38,7 +38,8 @@ def _anki_version() -> str:
 
 
 def _key(size: generate.Size) -> str:
-    from dlstudy import db, paths
+    from dlstudy import paths
+    from dlstudy.storage import engine as db
 
     key = f"{size.name}-g{generate.GENERATOR_VERSION}-schema{db.HEAD}-anki{_anki_version()}"
     if not size.synthetic:
@@ -48,7 +49,7 @@ def _key(size: generate.Size) -> str:
 
 def _generate(size: generate.Size, folder: Path) -> dict:
     from dlstudy import paths
-    from dlstudy.topics import load_guide
+    from dlstudy.guide.reader import load_guide
 
     started = time.perf_counter()
     if size.synthetic:

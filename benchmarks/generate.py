@@ -39,15 +39,7 @@ SIMULATED_MAXIMUM_INTERVAL = 3 * 365  # days; keeps the histories those of a lea
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 
-WORDS = (
-    "attention convolution residual normalization transformer diffusion embedding gradient optimizer "
-    "dropout pooling recurrent encoder decoder tokenizer quantization distillation pruning contrastive "
-    "generative adversarial variational sparse mixture experts retrieval augmentation segmentation detection "
-    "tracking captioning alignment reward policy latent flow score kernel graph message passing positional "
-    "rotary scaling curriculum federated continual metric spectral equivariant depthwise dilated gated "
-    "memory sampling denoising autoregressive masked causal bidirectional hierarchical multiscale anchor "
-    "calibration uncertainty ensemble bayesian sequence vision language speech audio point cloud mesh"
-).split()
+WORDS = ["attention", "convolution", "residual", "normalization", "transformer", "diffusion", "embedding", "gradient", "optimizer", "dropout", "pooling", "recurrent", "encoder", "decoder", "tokenizer", "quantization", "distillation", "pruning", "contrastive", "generative", "adversarial", "variational", "sparse", "mixture", "experts", "retrieval", "augmentation", "segmentation", "detection", "tracking", "captioning", "alignment", "reward", "policy", "latent", "flow", "score", "kernel", "graph", "message", "passing", "positional", "rotary", "scaling", "curriculum", "federated", "continual", "metric", "spectral", "equivariant", "depthwise", "dilated", "gated", "memory", "sampling", "denoising", "autoregressive", "masked", "causal", "bidirectional", "hierarchical", "multiscale", "anchor", "calibration", "uncertainty", "ensemble", "bayesian", "sequence", "vision", "language", "speech", "audio", "point", "cloud", "mesh"]
 VERBS = ("compute", "optimize", "approximate", "regularize", "stabilize", "encode", "predict", "represent")
 
 
@@ -311,8 +303,9 @@ def _simulate(plan: CardPlan, kind: str, n: int, rng: random.Random, scheduler, 
 def plan_cards(guide, seed: int = 2) -> list[CardPlan]:
     """Every guide card with a final state and history; about 10 answers per card in all."""
     import fsrs
-    from dlstudy import graph
-    from dlstudy.settings import ReviewSettings
+
+    from dlstudy.guide import graph
+    from dlstudy.review.settings import ReviewSettings
 
     settings = ReviewSettings()
     scheduler = fsrs.Scheduler(parameters=settings.parameters, desired_retention=settings.desired_retention,
@@ -353,8 +346,8 @@ def plan_cards(guide, seed: int = 2) -> list[CardPlan]:
 def write_database(path: Path, guide, plans: list[CardPlan]) -> None:
     from sqlalchemy import insert
 
-    from dlstudy.db import open_database
-    from dlstudy.models import ReviewLog, StudyCard, TopicProgress
+    from dlstudy.storage.engine import open_database
+    from dlstudy.storage.models import ReviewLog, StudyCard, TopicProgress
 
     engine = open_database(path, NOW, path.parent / "backups")
     topics = list(guide.topics)

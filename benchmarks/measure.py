@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -14,6 +14,7 @@ from pathlib import Path
 import generate
 import report
 import timing
+
 from data import DATA, Prepared
 
 HERE = Path(__file__).resolve().parent
@@ -168,7 +169,7 @@ def rows_and_budgets(sizes: list[Prepared], r: dict[str, timing.Result]):
                                      _ratio(r[f"{largest} dlstudy {command}"], r[f"{largest} anki next"]),
                                      NEXT_LIMIT, largest))
     synthetic = [d for d in sizes if generate.SIZES[d.size].synthetic]
-    for small, big in zip(synthetic, synthetic[1:]):
+    for small, big in itertools.pairwise(synthetic):
         for command in ("next", "review"):
             budgets.append(report.Budget(f"dlstudy {command}: time at {big.size} / time at {small.size}",
                                          _ratio(r[f"{big.size} dlstudy {command}"], r[f"{small.size} dlstudy {command}"]),
@@ -197,7 +198,7 @@ def _notes(sizes: list[Prepared], runs: int, rounds: int, count: int) -> list[st
         "Anki (the `anki` package, its Rust backend) opens a collection with the same cards, states and number "
         "of review-log rows, FSRS on, default deck options (= dlstudy's defaults), prints the next card's "
         "question, closes. Anki's clock cannot be fixed: a working copy is moved to the real time of the run.",
-        f"Commit one rating: in process, the time of `reviews.record` (dlstudy) and of "
+        f"Commit one rating: in process, the time of `Store.answer` (dlstudy) and of "
         f"`col.sched.answer_card` (Anki) alone, each after the same preparation (queue built, next states "
         f"computed); {rounds} alternating rounds of {count} answers each, after one untimed answer; median.",
         "Both queues hold the same cards: learning cards due, 200 reviews, 20 new (Anki's "

@@ -102,10 +102,11 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     snapshot_code()
     sys.path.insert(0, str(HERE))
-    import data
     import measure
     import report
     from anki.buildinfo import version as anki_version
+
+    import data
 
     started = time.perf_counter()
     machine = report.machine(REPO, anki_version)  # now: the commit is the one the snapshot was taken from

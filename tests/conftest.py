@@ -74,3 +74,12 @@ def learner(tmp_path: Path):
     from learner import Learner
 
     return Learner(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _end_started_processes():
+    """Processes a test started (tests/processes.py) are ended and their pipes closed after it."""
+    yield
+    import processes
+
+    processes.close_all()

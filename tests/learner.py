@@ -7,10 +7,10 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from guides import write_guide
 from typer.testing import CliRunner
 
 from dlstudy.cli import app
-from guides import write_guide
 
 CHAIN = {"a": [], "b": ["a"], "c": ["b"]}
 NOW = "2026-11-21T10:00:00+00:00"

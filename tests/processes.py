@@ -6,6 +6,7 @@ so a test can wait for a prompt, answer it, and know what the learner would have
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -18,13 +19,14 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 
-from dlstudy import reviews, scheduler
-from dlstudy.card_state import CardState, new_card
-from dlstudy.db import open_database
-from dlstudy.models import ReviewLog, StudyCard
-from dlstudy.settings import ReviewSettings
-from dlstudy.store import Store
-from dlstudy.topics import load_guide
+from dlstudy.guide.reader import load_guide
+from dlstudy.review import config, scheduler
+from dlstudy.review.settings import ReviewSettings
+from dlstudy.storage.engine import open_database
+from dlstudy.storage.models import ReviewLog, StudyCard
+from dlstudy.storage.rows import Schedule, new_schedule
+from dlstudy.storage.store import Store
+from dlstudy.study import status as study_status
 
 DLSTUDY = (sys.executable, "-m", "dlstudy")
 HANG = 60  # seconds to wait for a process before calling it hung; a guard, never an assertion
@@ -60,10 +62,10 @@ def collection(env: dict[str, str], learned: list[str]) -> None:
     guide = load_guide(Path(env["DLSTUDY_GUIDE"]))
     engine = open_database(home / "dlstudy.db", now, home / "backups")
     store = Store(engine)
-    reviews.save_setting(store, "fuzz", False)
+    config.save_setting(store, "fuzz", False)
     for topic_id in learned:
         store.set_status(topic_id, "learned", now)
-        reviews.enqueue_topic(store, guide.topics[topic_id], now)
+        study_status.enqueue_cards(store, guide.topics[topic_id], now)
     engine.dispose()
 
 
@@ -90,7 +92,9 @@ class Process:
                                       stderr=subprocess.PIPE, text=True, env=env)
         self.lines: list[str] = []  # everything read so far
         self._unread: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        _STARTED.append(self)
 
     def _read(self) -> None:
         for line in self.popen.stdout:
@@ -105,10 +109,8 @@ class Process:
             pass  # it was killed or has ended; what it printed tells the story
 
     def close_input(self) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError):
             self.popen.stdin.close()
-        except BrokenPipeError:
-            pass
 
     def wait_for(self, text: str) -> bool:
         """Read until a line containing `text` (True) or the end of the output (False)."""
@@ -140,7 +142,28 @@ class Process:
                                            self.stderr())
 
     def stderr(self) -> str:
-        return self.popen.stderr.read() if self.popen.poll() is not None else ""
+        if self.popen.poll() is None or self.popen.stderr.closed:
+            return ""
+        return self.popen.stderr.read()
+
+    def close(self) -> None:
+        """End it if it still runs, and close its pipes once the reader has seen the end of its output."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait(timeout=HANG)
+        self._reader.join(timeout=HANG)
+        for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+_STARTED: list[Process] = []
+
+
+def close_all() -> None:
+    """Every process a test started is ended and its pipes closed (a test may leave a session open)."""
+    while _STARTED:
+        _STARTED.pop().close()
 
 
 def run_killed_after(env: dict[str, str], args: list[str], delay: float,
@@ -205,7 +228,7 @@ def assert_cards_agree_with_their_logs(path: Path) -> int:
                 answers = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)
                                           .order_by(ReviewLog.id)).all()
                 assert card.reps == len(answers), f"card {card.id}: reps {card.reps} but {len(answers)} answers"
-                state = new_card(card.created_at)
+                state = new_schedule(card.created_at)
                 for log in answers:
                     assert _prior(log) == state, f"card {card.id}: answer {log.id} does not follow the one before"
                     state = scheduler.outcomes(card.id, state, log.reviewed_at, NO_FUZZ)[log.rating]
@@ -216,13 +239,13 @@ def assert_cards_agree_with_their_logs(path: Path) -> int:
         engine.dispose()
 
 
-def _prior(log: ReviewLog) -> CardState:
-    return CardState(log.prior_state, log.prior_step, log.prior_stability, log.prior_difficulty, log.prior_due,
+def _prior(log: ReviewLog) -> Schedule:
+    return Schedule(log.prior_state, log.prior_step, log.prior_stability, log.prior_difficulty, log.prior_due,
                      log.prior_last_review, log.prior_reps, log.prior_lapses)
 
 
-def _state(card: StudyCard) -> CardState:
-    return CardState(card.state, card.step, card.stability, card.difficulty, card.due, card.last_review,
+def _state(card: StudyCard) -> Schedule:
+    return Schedule(card.state, card.step, card.stability, card.difficulty, card.due, card.last_review,
                      card.reps, card.lapses)
 
 
@@ -232,7 +255,7 @@ def database_at(path: Path, revision: str) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "dlstudy:migrations")
+    config.set_main_option("script_location", "dlstudy.storage:migrations")
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -8,7 +8,6 @@ import shutil
 import sqlite3
 
 import pytest
-
 from learner import digest, refused
 
 

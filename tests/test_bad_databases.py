@@ -20,7 +20,6 @@ import subprocess
 import sys
 
 import pytest
-
 from learner import digest, refused
 
 COMMANDS = [("next",), ("done", "c", "--force"), ("review",), ("card", "list"), ("export", "-"), ("backup",),

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import TINY_GUIDE
 from typer.testing import CliRunner
 
-from conftest import TINY_GUIDE
 from dlstudy.cli import app
 
 BAD_GUIDES = Path(__file__).parent / "data" / "bad_guides"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conftest import TINY_GUIDE
 from typer.testing import CliRunner
 
-from conftest import TINY_GUIDE
 from dlstudy import __version__
 from dlstudy.cli import app
 
@@ -68,12 +68,3 @@ def test_missing_guide_file_is_a_clean_error(tmp_path):
     assert proc.returncode == 1
     assert "cannot read the guide" in proc.stderr
     assert "Traceback" not in proc.stderr
-
-
-def test_core_modules_do_not_import_the_cli_stack():
-    code = (
-        "import sys, dlstudy.topics, dlstudy.graph, dlstudy.study, dlstudy.paths, dlstudy.errors;"
-        "print(sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"

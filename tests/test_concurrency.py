@@ -13,11 +13,24 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from dlstudy.scheduler import RATINGS
 from guides import write_guide
-from processes import (ANSWER, CONFLICT, QUESTION, SAVED, Process, assert_cards_agree_with_their_logs, assert_clean,
-                       at, collection, database, environment, ratings_logged_at, run)
+from processes import (
+    ANSWER,
+    CONFLICT,
+    QUESTION,
+    SAVED,
+    Process,
+    assert_cards_agree_with_their_logs,
+    assert_clean,
+    at,
+    collection,
+    database,
+    environment,
+    ratings_logged_at,
+    run,
+)
+
+from dlstudy.vocab import Rating
 
 SEED = 112126
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
@@ -140,7 +153,7 @@ def racing_session(env: dict[str, str], rng: random.Random) -> Process:
 
 
 def saved_ratings(output: str) -> Counter[int]:
-    by_name = {name: rating for rating, name in RATINGS.items()}
+    by_name = {rating.label: rating for rating in Rating}
     return Counter(by_name[line.removeprefix(SAVED).split(",")[0]] for line in output.splitlines()
                    if line.startswith(SAVED))
 
@@ -150,8 +163,8 @@ def test_racing_sessions_and_done_lose_nothing_and_answer_no_card_twice(env):
     conflicts = saved = 0
     for day, topic in enumerate(list(TOPICS)[1:STRESS_ROUNDS + 1]):
         now_env = at(env, T0 + timedelta(days=day))
-        starts = [lambda: racing_session(now_env, rng), lambda: racing_session(now_env, rng),
-                  lambda: Process(now_env, "done", topic)]
+        starts = [lambda e=now_env: racing_session(e, rng), lambda e=now_env: racing_session(e, rng),
+                  lambda e=now_env, t=topic: Process(e, "done", t)]
         rng.shuffle(starts)
         racers = []
         for start in starts:

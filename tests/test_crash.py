@@ -17,12 +17,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from dlstudy import db
 from guides import write_guide
-from processes import (NOTHING_TO_UNDO, QUESTION, SAVED, UNDONE, Process, assert_cards_agree_with_their_logs,
-                       assert_clean, at, collection, database, database_at, environment, health, ratings_logged_at,
-                       run, run_killed_after)
+from processes import (
+    NOTHING_TO_UNDO,
+    QUESTION,
+    SAVED,
+    UNDONE,
+    Process,
+    assert_cards_agree_with_their_logs,
+    assert_clean,
+    at,
+    collection,
+    database,
+    database_at,
+    environment,
+    health,
+    ratings_logged_at,
+    run,
+    run_killed_after,
+)
+
+from dlstudy.storage import engine as db
 
 SEED = 20261121
 SESSION_TRIALS = 30

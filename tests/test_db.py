@@ -11,14 +11,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from guides import write_guide
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from dlstudy import db
 from dlstudy.cli import app
-from dlstudy.models import Base
-from dlstudy.store import Store
-from guides import write_guide
+from dlstudy.storage import engine as db
+from dlstudy.storage.models import Base
+from dlstudy.storage.store import Store
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
@@ -56,7 +56,7 @@ def test_blank_database_migrated_to_head_matches_the_models(tmp_path):
 
 def test_known_revisions_match_the_migration_scripts():
     config = Config()
-    config.set_main_option("script_location", "dlstudy:migrations")
+    config.set_main_option("script_location", "dlstudy.storage:migrations")
     scripts = ScriptDirectory.from_config(config)
     history = [script.revision for script in reversed(list(scripts.walk_revisions()))]
     assert tuple(history) == db.REVISIONS
@@ -83,7 +83,7 @@ def test_a_copy_is_taken_before_a_migration(tmp_path, monkeypatch):
         (lambda p: p.write_bytes(b"\x00\x01 definitely not sqlite" * 100), "not a SQLite database"),
         (lambda p: sqlite3.connect(p).execute("CREATE TABLE notes (id INTEGER)").connection.commit(),
          "belongs to another program"),
-        (lambda p: (c := sqlite3.connect(p)).executescript(
+        (lambda p: sqlite3.connect(p).executescript(
             "CREATE TABLE alembic_version (version_num TEXT); INSERT INTO alembic_version VALUES ('9999');"),
          "made by a newer dlstudy (schema 9999)"),
     ],
@@ -107,7 +107,7 @@ def test_an_older_database_is_backed_up_and_migrated_keeping_its_data(tmp_path):
     path = tmp_path / "dlstudy.db"
     engine = create_engine(f"sqlite:///{path}")
     config = Config()
-    config.set_main_option("script_location", "dlstudy:migrations")
+    config.set_main_option("script_location", "dlstudy.storage:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, db.REVISIONS[0])

@@ -7,10 +7,11 @@ import pickle
 from dataclasses import replace
 
 import pytest
-
-from dlstudy import guide_cache, topics
-from dlstudy.errors import GuideError
 from guides import write_guide
+
+from dlstudy.errors import GuideError
+from dlstudy.guide import cache as guide_cache
+from dlstudy.guide import reader as topics
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def parses(monkeypatch):
         calls.append(path)
         return real(path, content)
 
-    monkeypatch.setattr(guide_cache, "load_guide", counting)
+    monkeypatch.setattr(topics, "load_guide", counting)
     return calls
 
 
@@ -85,7 +86,7 @@ def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses):
 
 
 def test_the_search_index_is_built_once_per_guide_content(tmp_path):
-    from dlstudy.search import IndexTables, SearchIndex, index_tables
+    from dlstudy.guide.search import IndexTables, SearchIndex, index_tables
 
     path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"]})
     builds = []

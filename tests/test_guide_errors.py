@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TINY_GUIDE
+
 from dlstudy.errors import GuideError
-from dlstudy.topics import load_guide
+from dlstudy.guide.reader import load_guide
 
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from guides import write_guide
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlstudy import study
-from dlstudy.topics import load_guide
-from guides import write_guide
+from dlstudy.guide import lookup
+from dlstudy.guide.reader import load_guide
+from dlstudy.study import planning as study
 
 # a: foundation; b, c need a; d needs b and c; e needs d; f is a second foundation
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": ["d"], "f": []}
@@ -83,17 +84,17 @@ def test_learning_path_is_ordered_and_skips_what_is_known(tmp_path):
 
 def test_resolve_topic_by_id_title_part_and_errors(tmp_path):
     guide = load(tmp_path, DIAMOND)
-    assert study.resolve_topic(guide, "d").id == "d"
-    assert study.resolve_topic(guide, "topic b").id == "b"
+    assert lookup.resolve_topic(guide, "d").id == "d"
+    assert lookup.resolve_topic(guide, "topic b").id == "b"
     try:
-        study.resolve_topic(guide, "topic")
-    except study.AmbiguousTopic as error:
+        lookup.resolve_topic(guide, "topic")
+    except lookup.AmbiguousTopic as error:
         assert "matches 6 topics" in str(error)
     else:
         raise AssertionError("expected an ambiguity")
     try:
-        study.resolve_topic(guide, "topc q")
-    except study.UnknownTopic as error:
+        lookup.resolve_topic(guide, "topc q")
+    except lookup.UnknownTopic as error:
         assert "no topic matches 'topc q'" in str(error)
     else:
         raise AssertionError("expected an unknown topic")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from guides import write_guide
 from typer.testing import CliRunner
 
 from dlstudy.cli import app
-from guides import write_guide
 
 runner = CliRunner()
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": ["d"], "f": []}

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from guides import write_guide
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlstudy import graph, reviews
-from dlstudy.card_state import NEW
-from dlstudy.db import open_database
-from dlstudy.settings import ReviewSettings
-from dlstudy.store import Store
-from dlstudy.topics import load_guide
-from guides import write_guide
+from dlstudy.guide import graph
+from dlstudy.guide.reader import load_guide
+from dlstudy.review import queue as queues
+from dlstudy.review import scheduler
+from dlstudy.review.settings import ReviewSettings
+from dlstudy.storage.engine import open_database
+from dlstudy.storage.store import Store
+from dlstudy.study import status as study_status
+from dlstudy.vocab import CardState
+
+NEW = CardState.NEW
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 TOPICS = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": []}
@@ -38,25 +43,25 @@ def test_the_next_card_and_the_count_match_the_whole_queue(tmp_path_factory, lea
     store = Store(open_database(folder / "dlstudy.db", T0, folder / "backups"))
     for topic_id in learned:
         store.set_status(topic_id, "learned", T0)
-        reviews.enqueue_topic(store, guide.topics[topic_id], T0)
+        study_status.enqueue_cards(store, guide.topics[topic_id], T0)
     now = T0
     for rating, minutes, action in script:
         now += timedelta(minutes=minutes)
-        whole = reviews.build_queue(guide, store, now, LIMITS)
-        assert reviews.queue_size(store, now, LIMITS) == len(whole)
+        whole = queues.build_queue(guide, store, now, LIMITS)
+        assert queues.queue_size(store, now, LIMITS) == len(whole)
         fresh = [row.id for row in whole if row.card.state == NEW]
         assert fresh == foundations_first(guide, store, now)[:len(fresh)]
         for size in (1, 2, 5):
-            assert [r.id for r in reviews.build_queue(guide, store, now, LIMITS, limit=size)] == \
+            assert [r.id for r in queues.build_queue(guide, store, now, LIMITS, limit=size)] == \
                    [r.id for r in whole[:size]]
         for subset in ({"a"}, {"b", "d"}):
-            assert reviews.queue_size(store, now, LIMITS, subset) == \
-                   len(reviews.build_queue(guide, store, now, LIMITS, subset))
+            assert queues.queue_size(store, now, LIMITS, subset) == \
+                   len(queues.build_queue(guide, store, now, LIMITS, subset))
         if not whole:
             continue
         row = whole[0]
         if action == "answer":
-            reviews.record(store, row, rating, reviews.preview(row, now, LIMITS)[rating], now, 1000)
+            store.answer(row.id, row.card, scheduler.outcomes(row.id, row.card, now, LIMITS)[rating], rating, now, 1000)
         elif action == "bury":
             store.bury(row.id, now + timedelta(hours=rating))
         else:
@@ -68,6 +73,6 @@ def test_new_cards_come_foundations_first_across_topics(tmp_path):
     guide = load_guide(write_guide(tmp_path / "guide.yaml", {"z-late": ["a-base"], "a-base": []}))
     store = Store(open_database(tmp_path / "dlstudy.db", T0, tmp_path / "backups"))
     for topic_id in ("z-late", "a-base"):  # the later topic's cards get the smaller ids
-        reviews.enqueue_topic(store, guide.topics[topic_id], T0)
-    queue = reviews.build_queue(guide, store, T0, ReviewSettings(new_per_day=3), limit=3)
+        study_status.enqueue_cards(store, guide.topics[topic_id], T0)
+    queue = queues.build_queue(guide, store, T0, ReviewSettings(new_per_day=3), limit=3)
     assert [row.topic_id for row in queue] == ["a-base", "a-base", "z-late"]

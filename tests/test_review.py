@@ -8,16 +8,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Card, Rating, Scheduler
+from guides import write_guide
 from typer.testing import CliRunner
 
-from dlstudy import reviews
-from dlstudy.card_state import NEW, REVIEW
 from dlstudy.cli import app
-from dlstudy.db import open_database
-from dlstudy.settings import ReviewSettings
-from dlstudy.store import Store
-from dlstudy.topics import load_guide
-from guides import write_guide
+from dlstudy.guide.reader import load_guide
+from dlstudy.review import queue as queues
+from dlstudy.review import reviewer
+from dlstudy.review import scheduler as fsrs_wrapper
+from dlstudy.review.settings import ReviewSettings
+from dlstudy.storage.engine import open_database
+from dlstudy.storage.store import Store
+from dlstudy.study import status as study_status
+from dlstudy.vocab import CardState
+
+NEW, REVIEW = CardState.NEW, CardState.REVIEW
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 NO_FUZZ = ReviewSettings(fuzz=False)
@@ -43,13 +48,13 @@ def world(tmp_path):
 def learn(guide, store, *topic_ids, now=T0):
     for topic_id in topic_ids:
         store.set_status(topic_id, "learned", now)
-        reviews.enqueue_topic(store, guide.topics[topic_id], now)
+        study_status.enqueue_cards(store, guide.topics[topic_id], now)
 
 
 def answer(guide, store, rating, now, settings=NO_FUZZ):
-    row = reviews.build_queue(guide, store, now, settings)[0]
-    after = reviews.preview(row, now, settings)[rating]
-    log_id = reviews.record(store, row, rating, after, now, 1500)
+    row = queues.build_queue(guide, store, now, settings)[0]
+    after = fsrs_wrapper.outcomes(row.id, row.card, now, settings)[rating]
+    log_id = store.answer(row.id, row.card, after, rating, now, 1500)
     return row, log_id
 
 
@@ -61,8 +66,8 @@ def test_scripted_ratings_give_exactly_what_py_fsrs_gives(world):
     now = T0
     for rating in (3, 3, 3, 1, 2, 4, 3, 1, 3, 4):
         row = store.card(1)
-        after = reviews.preview(row, now, NO_FUZZ)[rating]
-        reviews.record(store, row, rating, after, now, 1000)
+        after = fsrs_wrapper.outcomes(row.id, row.card, now, NO_FUZZ)[rating]
+        store.answer(row.id, row.card, after, rating, now, 1000)
         reference, _ = scheduler.review_card(reference, Rating(rating), now)
         stored = store.card(1).card
         assert stored.due == reference.due
@@ -82,8 +87,8 @@ def test_preview_matches_what_the_rating_does_even_with_fuzz(world):
     now = T0
     for rating in (3, 3, 3, 3):
         row = store.card(1)
-        shown = reviews.preview(row, now, fuzzy)
-        reviews.record(store, row, rating, shown[rating], now, 1000)
+        shown = fsrs_wrapper.outcomes(row.id, row.card, now, fuzzy)
+        store.answer(row.id, row.card, shown[rating], rating, now, 1000)
         assert store.card(1).card == shown[rating]
         now = shown[rating].due
 
@@ -106,15 +111,15 @@ def test_undo_restores_the_exact_prior_state_and_removes_the_log(world):
 def test_queue_order_learning_then_reviews_then_new_in_prerequisite_order(world):
     guide, store = world
     learn(guide, store, "c", "b", "a")  # enqueued in reverse guide order on purpose
-    queue = reviews.build_queue(guide, store, T0, NO_FUZZ)
+    queue = queues.build_queue(guide, store, T0, NO_FUZZ)
     assert [row.topic_id for row in queue] == ["a", "a", "b", "b", "c", "c"]
     # one card into learning, one into review
     row = queue[0]
-    reviews.record(store, row, 3, reviews.preview(row, T0, NO_FUZZ)[3], T0, 900)  # learning, due in 10 min
+    store.answer(row.id, row.card, fsrs_wrapper.outcomes(row.id, row.card, T0, NO_FUZZ)[3], 3, T0, 900)  # learning, due in 10 min
     row = store.card(queue[1].id)
-    reviews.record(store, row, 4, reviews.preview(row, T0, NO_FUZZ)[4], T0, 900)  # review, due in days
+    store.answer(row.id, row.card, fsrs_wrapper.outcomes(row.id, row.card, T0, NO_FUZZ)[4], 4, T0, 900)  # review, due in days
     later = T0 + timedelta(days=30)
-    states = [row.card.state for row in reviews.build_queue(guide, store, later, NO_FUZZ)]
+    states = [row.card.state for row in queues.build_queue(guide, store, later, NO_FUZZ)]
     assert states[:2] == [1, REVIEW] and set(states[2:]) == {NEW}
 
 
@@ -122,13 +127,13 @@ def test_daily_new_limit_and_day_boundary(world):
     guide, store = world
     learn(guide, store, "a", "b", "c")
     settings = ReviewSettings(fuzz=False, new_per_day=2, day_start_hour=4)
-    assert len(reviews.build_queue(guide, store, T0, settings)) == 2
+    assert len(queues.build_queue(guide, store, T0, settings)) == 2
     for _ in range(2):
         answer(guide, store, 4, T0, settings)  # easy: straight to review, days away
-    assert reviews.build_queue(guide, store, T0, settings) == []
+    assert queues.build_queue(guide, store, T0, settings) == []
     # 03:59 the next calendar day is still "today"; 04:00 starts a new day with fresh new cards
-    assert reviews.build_queue(guide, store, datetime(2026, 11, 22, 3, 59, tzinfo=UTC), settings) == []
-    assert len(reviews.build_queue(guide, store, datetime(2026, 11, 22, 4, 0, tzinfo=UTC), settings)) == 2
+    assert queues.build_queue(guide, store, datetime(2026, 11, 22, 3, 59, tzinfo=UTC), settings) == []
+    assert len(queues.build_queue(guide, store, datetime(2026, 11, 22, 4, 0, tzinfo=UTC), settings)) == 2
 
 
 def test_daily_review_limit(world):
@@ -138,7 +143,7 @@ def test_daily_review_limit(world):
         answer(guide, store, 4, T0)
     later = T0 + timedelta(days=60)
     limited = ReviewSettings(fuzz=False, reviews_per_day=3)
-    assert [row.card.state for row in reviews.build_queue(guide, store, later, limited)] == [REVIEW] * 3
+    assert [row.card.state for row in queues.build_queue(guide, store, later, limited)] == [REVIEW] * 3
 
 
 def test_removed_guide_card_keeps_history_and_stops_showing(world, tmp_path):
@@ -147,12 +152,12 @@ def test_removed_guide_card_keeps_history_and_stops_showing(world, tmp_path):
     answer(guide, store, 3, T0)
     text = (tmp_path / "guide.yaml").read_text().replace("Second about a?", "Second about a, edited?")
     edited = load_guide(write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"], "c": ["b"]}))
-    reviews.sync_with_guide(store, edited.fingerprint, lambda: edited)
+    reviewer.sync_with_guide(store, edited.fingerprint, lambda: edited)
     assert store.card(1).card.reps == 1  # identity kept through a guide reload
     smaller = load_guide(write_guide(tmp_path / "small.yaml", {"b": [], "c": ["b"]}))
-    reviews.sync_with_guide(store, smaller.fingerprint, lambda: smaller)
+    reviewer.sync_with_guide(store, smaller.fingerprint, lambda: smaller)
     assert store.card(1).removed and len(store.logs()) == 1
-    assert reviews.build_queue(smaller, store, T0 + timedelta(days=9), NO_FUZZ) == []
+    assert queues.build_queue(smaller, store, T0 + timedelta(days=9), NO_FUZZ) == []
     assert text
 
 
@@ -261,7 +266,7 @@ def test_next_mentions_due_reviews(env):
 
 
 def test_guide_edits_reach_the_cards_once_per_guide_content(tmp_path, monkeypatch):
-    from dlstudy import guide_cache
+    from dlstudy.guide import cache as guide_cache
 
     path = write_guide(tmp_path / "guide.yaml", CHAIN)
     store = Store(open_database(tmp_path / "dlstudy.db", T0, tmp_path / "backups"))
@@ -270,12 +275,12 @@ def test_guide_edits_reach_the_cards_once_per_guide_content(tmp_path, monkeypatc
     passes = []
     real = store.sync_guide_cards
     monkeypatch.setattr(store, "sync_guide_cards", lambda current: passes.append(1) or real(current))
-    reviews.sync_with_guide(store, guide.fingerprint, lambda: guide)
-    reviews.sync_with_guide(store, guide_cache.load(path, tmp_path / "cache", outline=True).fingerprint,
+    reviewer.sync_with_guide(store, guide.fingerprint, lambda: guide)
+    reviewer.sync_with_guide(store, guide_cache.load(path, tmp_path / "cache", outline=True).fingerprint,
                             lambda: guide_cache.load(path, tmp_path / "cache"))
     assert len(passes) == 1  # the same content is not synced twice
     path.write_text(path.read_text().replace("First about a?", "First about a, edited?"))
     edited = guide_cache.load(path, tmp_path / "cache")
-    reviews.sync_with_guide(store, edited.fingerprint, lambda: edited)
+    reviewer.sync_with_guide(store, edited.fingerprint, lambda: edited)
     assert len(passes) == 2
     assert "First about a, edited?" in [row.question for row in store.cards("a")]

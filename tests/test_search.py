@@ -9,10 +9,10 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from dlstudy import search
 from dlstudy.cli import app
+from dlstudy.guide import search
+from dlstudy.guide.reader import load_guide
 from dlstudy.paths import shipped_guide
-from dlstudy.topics import load_guide
 
 runner = CliRunner()
 

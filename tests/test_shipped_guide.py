@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dlstudy import graph
+from dlstudy.guide import graph
+from dlstudy.guide.reader import load_guide
 from dlstudy.paths import shipped_guide
-from dlstudy.topics import load_guide
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seed_expectations.json").read_text(encoding="utf-8"))
 MOJIBAKE = re.compile("[\uf8ff\u00c3\u00c2\u00f0\u0152\u2260\ufffd]|Ã|â€")

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from learner import digest, refused
 from sqlalchemy import insert, text
 
-from dlstudy import transfer
-from dlstudy.db import HEAD, open_database
-from dlstudy.models import ReviewLog, Setting, StudyCard, TopicProgress
-from learner import digest, refused
+from dlstudy.interop import export_files, export_format
+from dlstudy.review.config import setting_problem
+from dlstudy.storage import snapshot
+from dlstudy.storage.engine import HEAD, open_database
+from dlstudy.storage.models import ReviewLog, Setting, StudyCard, TopicProgress
+from dlstudy.vocab import Status
 
 EXPORTED_AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
@@ -28,7 +31,7 @@ ids = st.text(alphabet="abcdefghij-/0123456789", min_size=1, max_size=12)
 positive = st.floats(min_value=0.001, max_value=36500, allow_nan=False)
 
 progress_rows = st.lists(st.fixed_dictionaries({
-    "topic_id": ids, "status": st.sampled_from(transfer.STATUSES), "started_at": maybe_times,
+    "topic_id": ids, "status": st.sampled_from(list(Status)), "started_at": maybe_times,
     "finished_at": maybe_times, "updated_at": times}), max_size=6, unique_by=lambda row: row["topic_id"])
 card_rows = st.lists(st.fixed_dictionaries({
     "key": ids, "topic_id": ids, "source": st.sampled_from(["guide", "own"]), "question": words, "answer": words,
@@ -92,12 +95,12 @@ def test_export_import_into_an_empty_database_export_is_identical(tmp_path, blan
         if card_ids and logs:
             owners = data.draw(st.lists(st.sampled_from(card_ids), min_size=len(logs), max_size=len(logs)))
             connection.execute(insert(ReviewLog), [{"card_id": o, **log} for o, log in zip(owners, logs)])
-    first = transfer.export_data(source, HEAD, EXPORTED_AT)
+    first = export_format.to_data(snapshot.read(source), HEAD, EXPORTED_AT)
     exported = Path(tempfile.mkdtemp(dir=tmp_path)) / "export.json"
-    transfer.write_json(first, exported)
+    export_files.write_json(first, exported)
     target = fresh_engine(blank_database, tmp_path)
-    transfer.merge(target, transfer.read_json(exported))
-    assert transfer.export_data(target, HEAD, EXPORTED_AT) == first
+    snapshot.merge(target, export_format.read_json(exported, setting_problem))
+    assert export_format.to_data(snapshot.read(target), HEAD, EXPORTED_AT) == first
     assert table_rows(target) == table_rows(source)  # every column came across, not only what export names
     source.dispose()
     target.dispose()

@@ -1,0 +1,58 @@
+"""The Typer application: the one error boundary, the root options, and the command groups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from dlstudy import __version__
+from dlstudy.cli import cards, data, learn, review
+from dlstudy.errors import DlstudyError
+
+
+class _ErrorBoundary(TyperGroup):
+    """Turns a domain error into its message on stderr and exit status 1; bugs keep their traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DlstudyError as error:
+            for line in str(error).splitlines():
+                typer.echo(f"dlstudy: {line}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_ErrorBoundary,
+    help="A study companion for the deep-learning study guide: what to learn next, reviews, search.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(learn.app)  # check, next, start/done/skip/reset, goal, status, tree, show, search, paths
+app.add_typer(review.app)  # review, config, stats
+app.add_typer(cards.app, name="card")
+app.add_typer(data.app)  # backup, restore, export, import, doctor
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"dlstudy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", callback=_print_version,
+                           is_eager=True)
+    ] = False,
+) -> None:
+    """A study companion for the deep-learning study guide: what to learn next, reviews, search."""
+
+
+def main() -> None:
+    app(prog_name="dlstudy")

@@ -1,0 +1,57 @@
+"""What commands share: the application context, option types, asking, and printing a result."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from dlstudy.context import AppContext
+
+TopicArg = Annotated[str, typer.Argument(help="Topic id, or an unambiguous part of its title.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Do not ask when prerequisites are unmet.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")]
+
+
+def warn(message: str) -> None:
+    typer.echo(f"dlstudy: warning: {message}", err=True)
+
+
+def context(as_json: bool = False) -> AppContext:
+    """The command's context: the clock read once; the guide and the database opened when first used."""
+    return AppContext(warn=warn, as_json=as_json)
+
+
+def confirm(question: str) -> bool:
+    """Ask on stderr; no answer (end of input) means no."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        return False
+
+
+def refuse(message: str) -> None:
+    """The learner said no: say what did not happen, exit 1."""
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def show(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console(highlight=False, markup=False).print(renderable)
+
+
+def show_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def report(ctx: AppContext, data: Any, view: Any) -> None:
+    """The result as JSON (with --json) or as its Rich view; `view` is called only when it is shown."""
+    if ctx.as_json:
+        show_json(data() if callable(data) else data)
+    else:
+        show(view())

@@ -1,0 +1,133 @@
+"""Commands that keep the learner's data safe: backups, restore, export, import, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dlstudy.cli.common import YesOpt, confirm, context, refuse, show
+from dlstudy.errors import DlstudyError
+
+app = typer.Typer()
+
+
+@app.command()
+def backup(
+    listing: Annotated[bool, typer.Option("--list", help="List the backups instead of making one.")] = False,
+) -> None:
+    """Make a backup of the database now (the newest `backups_kept` are kept), or list them."""
+    from dlstudy import paths
+    from dlstudy.cli.render.data import backup_list
+    from dlstudy.review.config import load_settings
+    from dlstudy.storage import backups
+
+    folder = paths.backups_dir()
+    if listing:
+        show(backup_list(folder, backups.listed(folder)))
+        return
+    ctx = context()
+    store = ctx.store(daily_backup=False)  # refuses a damaged or foreign file before anything is copied
+    made = backups.make(paths.database_path(), folder, ctx.now, "manual")
+    backups.prune(folder, load_settings(store).backups_kept)
+    typer.echo(f"backup written: {made}")
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="A backup (see `dlstudy backup --list`).")],
+            yes: YesOpt = False) -> None:
+    """Replace the database with a backup, after checking it; the current database is kept as a backup."""
+    from dlstudy import paths
+    from dlstudy.storage import backups
+    from dlstudy.storage.engine import REVISIONS
+
+    if not file.exists() and (paths.backups_dir() / file).exists():
+        file = paths.backups_dir() / file
+    backups.check_restorable(file, REVISIONS)
+    database = paths.database_path()
+    if not yes and not confirm(f"Replace {database} with {file}? (the current one is kept as a backup)"):
+        refuse("nothing restored")
+    kept = backups.restore(file, database, paths.backups_dir(), context().now, REVISIONS)
+    typer.echo(f"restored {file}" + (f"; the previous database is kept as {kept}" if kept else ""))
+
+
+@app.command("export")
+def export_(
+    target: Annotated[str, typer.Argument(help="FILE.json, `-` for stdout, or a folder with --csv.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write cards.csv and reviews.csv into the folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing files.")] = False,
+) -> None:
+    """Export all progress, cards, review logs and settings as JSON (or cards and reviews as CSV)."""
+    from dlstudy.interop import export_files
+    from dlstudy.interop.export_format import to_data
+    from dlstudy.storage import snapshot
+    from dlstudy.storage.engine import HEAD
+
+    ctx = context()
+    data = to_data(snapshot.read(ctx.store().engine), HEAD, ctx.now)
+    counts = f"{len(data['cards'])} cards, {len(data['review_logs'])} answers"
+    if as_csv:
+        folder = Path(target)
+        _refuse_overwrite([folder / "cards.csv", folder / "reviews.csv"], force)
+        written = export_files.write_csv(data, folder)
+        typer.echo(f"wrote {', '.join(map(str, written))}: {counts}", err=True)
+        return
+    path = None if target == "-" else Path(target)
+    if path is not None:
+        _refuse_overwrite([path], force)
+    export_files.write_json(data, path)
+    typer.echo(f"exported {len(data['progress'])} topics, {counts}, {len(data['settings'])} settings"
+               + (f" to {path}" if path else ""), err=True)
+
+
+def _refuse_overwrite(targets: list[Path], force: bool) -> None:
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not force:
+        raise DlstudyError(f"{', '.join(existing)} already exists; use --force to overwrite")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A file written by `dlstudy export`.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, but write nothing.")] = False,
+) -> None:
+    """Merge an export into your data: newer statuses and schedules win, answers are added once."""
+    from dlstudy import paths
+    from dlstudy.cli.render.data import merge_summary
+    from dlstudy.interop.export_format import read_json
+    from dlstudy.review.config import setting_problem
+    from dlstudy.storage import backups, snapshot
+
+    checked = read_json(file, setting_problem)  # the whole file is checked before the database is touched
+    ctx = context()
+    store = ctx.store(daily_backup=dry_run)
+    if not dry_run:
+        backups.make(paths.database_path(), paths.backups_dir(), ctx.now, "before-import")
+    show(merge_summary(snapshot.merge(store.engine, checked, dry_run=dry_run), dry_run))
+
+
+@app.command()
+def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs that are safe.")] = False) -> None:
+    """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
+    from dlstudy import paths
+    from dlstudy.cli.render.data import doctor_report
+    from dlstudy.storage import backups, checks
+
+    ctx = context()
+    database = paths.database_path()
+    topic_ids = set(ctx.outline().topics)
+    damage = checks.integrity(database) if database.exists() else []
+    if damage:
+        show(doctor_report(damage, [], []))
+        raise typer.Exit(1)
+    store = ctx.store()  # refuses what is not a dlstudy database, with its own message
+    findings = checks.examine(store.engine, topic_ids, ctx.now)
+    repaired = []
+    if fix and any(f.repair for f in findings):
+        backups.make(database, paths.backups_dir(), ctx.now, "before-doctor-fix")
+        repaired = checks.repair(store.engine, findings, topic_ids, ctx.now)
+    show(doctor_report([], findings, repaired))
+    repaired_codes = {f.code for f in repaired}
+    if any(f.problem and f.code not in repaired_codes for f in findings):
+        raise typer.Exit(1)

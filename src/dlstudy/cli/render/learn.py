@@ -1,0 +1,150 @@
+"""Rich views of the guide and the learner's progress: check, next, paths to a goal, status, tree, show."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from dlstudy.cli.render.common import STATE_MARKS, counts, fields, listing, mark, topic_line
+from dlstudy.guide.summary import GuideSummary
+
+
+def guide_summary(summary: GuideSummary) -> RenderableType:
+    per_topic = summary.cards / summary.topics if summary.topics else 0
+    rows = [
+        ("sections", str(summary.sections)),
+        ("groups", str(summary.groups)),
+        ("topics", str(summary.topics)),
+        ("cards", f"{summary.cards} ({per_topic:.1f} per topic)"),
+        ("prerequisite edges", str(summary.edges)),
+        ("roots", f"{len(summary.roots)}: {', '.join(summary.roots)}"),
+        ("longest chain", f"{len(summary.longest_chain)} topics: {' -> '.join(summary.longest_chain)}"),
+        ("tracks", counts(summary.tracks)),
+        ("levels", counts(summary.levels)),
+    ]
+    heading = Text.assemble(("ok ", "bold green"), (summary.title, "bold"), f"  {summary.path}")
+    return Group(heading, fields(rows))
+
+
+def next_plan(plan, reviews_due: int = 0) -> RenderableType:
+    parts: list[RenderableType] = []
+    if reviews_due:
+        parts.append(Text(f"{reviews_due} card{'s' if reviews_due != 1 else ''} to review now: dlstudy review",
+                          style="bold yellow"))
+    if plan.new_learner:
+        parts.append(Text("New here? Start with the foundations below; mark a topic with "
+                          "`dlstudy start TOPIC`, and `dlstudy done TOPIC` when you have learned it.",
+                          style="italic"))
+    if plan.goal is not None:
+        parts.append(Text(f"Goal: {plan.goal.title}", style="bold magenta"))
+    if plan.track is not None:
+        parts.append(Text(f"Track: {plan.track.title}", style="bold magenta"))
+    if plan.in_progress:
+        parts.append(Text("In progress", style="bold underline"))
+        parts.extend(topic_line(t, "learning") for t in plan.in_progress)
+    if plan.suggestions:
+        shown = len(plan.suggestions)
+        parts.append(Text(f"Next ({shown} of {plan.unlocked_count} unlocked)", style="bold underline"))
+        for number, suggestion in enumerate(plan.suggestions, 1):
+            topic = suggestion.topic
+            parts.append(Text.assemble(f"{number}. ", (topic.title, "bold"), (f"  [{topic.id}]", "dim")))
+            for reason in suggestion.reasons:
+                parts.append(Text(f"   - {reason}", style="green"))
+            parts.append(Text.assemble("   search: ", (" | ".join(topic.queries), "cyan")))
+            parts.append(Text.assemble("   to understand: ", topic.goal))
+    elif plan.left == 0:
+        parts.append(Text("Every topic is learned or skipped. Well done.", style="bold green"))
+    elif not plan.in_progress:
+        parts.append(Text("Nothing is unlocked: finish the topics in progress first."))
+    return Group(*parts)
+
+
+def learning_path(goal, steps) -> RenderableType:
+    if not steps:
+        return Text(f"{goal.title} is already learned or skipped: nothing left on its path.")
+    parts: list[RenderableType] = [Text.assemble("Path to ", (goal.title, "bold magenta"),
+                                                 f": {len(steps)} topic{'s' if len(steps) != 1 else ''} left")]
+    for number, step in enumerate(steps, 1):
+        line = Text(f"{number:>3}. ")
+        line.append_text(topic_line(step.topic, step.state))
+        line.append(f"  {step.state}", style=STATE_MARKS[step.state][1])
+        parts.append(line)
+    return Group(*parts)
+
+
+def progress_report(report) -> RenderableType:
+    from rich.progress_bar import ProgressBar
+
+    table = Table(box=None, padding=(0, 1))
+    table.add_column("section")
+    table.add_column("progress", width=24)
+    table.add_column("done", justify="right")
+    table.add_column("learning", justify="right")
+    for row in (*report.sections, report.overall):
+        style = "bold" if row is report.overall else ""
+        table.add_row(Text(row.title, style=style), ProgressBar(total=max(row.total, 1), completed=row.done,
+                                                                 width=24),
+                      f"{row.done}/{row.total}", str(row.counts["learning"]))
+    counts = report.overall.counts
+    parts: list[RenderableType] = [
+        table,
+        Text(f"learned {counts['learned']}  learning {counts['learning']}  skipped {counts['skipped']}  "
+             f"new {counts['new']}"),
+    ]
+    if report.goal is not None:
+        parts.append(Text(f"goal: {report.goal.title} [{report.goal.id}]", style="magenta"))
+    if report.track is not None:
+        parts.append(Text(f"track: {report.track.title} [{report.track.id}]", style="magenta"))
+    if report.in_progress:
+        parts.append(Text("in progress:", style="bold"))
+        parts.extend(topic_line(t, "learning") for t in report.in_progress)
+    if report.orphans:
+        parts.append(Text("kept progress for topics no longer in the guide:", style="yellow"))
+        parts.extend(Text(f"  {topic_id}: {status}") for topic_id, status in report.orphans)
+    return Group(*parts)
+
+
+def tree(guide, states: dict[str, str], section_ids: list[str]) -> RenderableType:
+    from rich.tree import Tree
+
+    root = Tree(Text(guide.title, style="bold"))
+    for section in guide.sections:
+        if section.id not in section_ids:
+            continue
+        branch = root.add(Text.assemble((section.title, "bold blue"), (f"  [{section.id}]", "dim")))
+        for group in section.groups:
+            twig = branch.add(Text(group.title, style="bold"))
+            for topic_id in group.topic_ids:
+                twig.add(topic_line(guide.topics[topic_id], states[topic_id]))
+    legend = Text("  ".join(f"{symbol} {state}" for state, (symbol, _) in STATE_MARKS.items()), style="dim")
+    return Group(root, legend)
+
+
+def topic_details(details) -> RenderableType:
+    topic = details.topic
+    rows = [
+        ("id", topic.id),
+        ("status", Text.assemble(mark(details.state), details.state)),
+        ("section", f"{details.section_title} > {details.group_title}"),
+        ("search", "\n".join(topic.queries)),
+        ("to understand", topic.goal),
+    ]
+    if topic.aliases:
+        rows.append(("also called", ", ".join(topic.aliases)))
+    rows += [
+        ("requires", listing(details.prerequisites) or "nothing: a foundation"),
+        ("unlocks", listing(details.unlocks) or "nothing"),
+    ]
+    if details.missing:
+        rows.append(("locked by", ", ".join(f"{t.title} [{t.id}]" for t in details.missing)))
+    rows += [
+        ("tracks", ", ".join(t.title for t in details.tracks) or "none"),
+        ("level", ", ".join(details.levels) or "none"),
+        ("cards", str(len(topic.cards))),
+    ]
+    return Group(Text(topic.title, style="bold underline"), fields(rows))
+
+
+def data_paths(rows: list[tuple[str, str]]) -> RenderableType:
+    return fields(rows)

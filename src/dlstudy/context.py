@@ -1,0 +1,112 @@
+"""The application context, built once per command: the clock read once, the guide and the store opened
+only when first asked for, and the output mode. Commands that need no guide never read it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from dlstudy import paths
+from dlstudy.errors import DlstudyError
+
+if TYPE_CHECKING:
+    from dlstudy.guide.model import Guide
+    from dlstudy.guide.search import SearchIndex
+    from dlstudy.storage.store import Store
+    from dlstudy.study.status import Statuses
+
+NOW_ENV = "DLSTUDY_NOW"  # tests fix the clock with an ISO timestamp
+
+
+def read_clock() -> datetime:
+    """The current time, aware UTC; `DLSTUDY_NOW` fixes it."""
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise DlstudyError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass
+class AppContext:
+    warn: Callable[[str], None]  # for what the learner should know but that does not stop the command
+    as_json: bool = False
+    now: datetime = field(default_factory=read_clock)
+    _guide: Guide | None = field(default=None, init=False)
+    _outline: Guide | None = field(default=None, init=False)
+    _store: Store | None = field(default=None, init=False)
+    _statuses: Statuses | None = field(default=None, init=False)
+
+    def clock(self) -> datetime:
+        """A fresh reading, for what lasts (a review session); everything else uses `now`."""
+        return read_clock()
+
+    def guide(self) -> Guide:
+        """The guide in use, with its cards."""
+        if self._guide is None:
+            from dlstudy.guide import cache
+
+            self._guide = cache.load(paths.guide_path(), paths.cache_dir())
+        return self._guide
+
+    def outline(self) -> Guide:
+        """The guide without its cards' text: all that commands showing no card need, at a fraction of the cost."""
+        if self._guide is not None:
+            return self._guide
+        if self._outline is None:
+            from dlstudy.guide import cache
+
+            self._outline = cache.load(paths.guide_path(), paths.cache_dir(), outline=True)
+        return self._outline
+
+    def search_index(self) -> SearchIndex:
+        """The search index on the guide, its tables built from the full guide once per guide content."""
+        from dlstudy.guide import cache
+        from dlstudy.guide.search import IndexTables, SearchIndex, index_tables
+
+        outline = self.outline()
+
+        def build() -> tuple[IndexTables, str]:
+            full = self.guide()
+            return index_tables(full), full.fingerprint
+
+        return SearchIndex(outline, cache.derived(outline, paths.cache_dir(), "search", IndexTables, build))
+
+    def store(self, daily_backup: bool = True) -> Store:
+        """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
+        command is about to take one of its own (which then counts as the day's)."""
+        if self._store is None:
+            from dlstudy.storage.engine import open_database
+            from dlstudy.storage.store import Store
+
+            database, folder = paths.database_path(), paths.backups_dir()
+            existed = database.is_file() and database.stat().st_size > 0
+            self._store = Store(open_database(database, self.now, folder))
+            if existed and daily_backup:
+                self._daily_backup()
+        return self._store
+
+    def statuses(self) -> Statuses:
+        if self._statuses is None:
+            self._statuses = self.store().statuses()
+        return self._statuses
+
+    def _daily_backup(self) -> None:
+        from dlstudy.review.config import load_settings
+        from dlstudy.storage import backups
+
+        folder = paths.backups_dir()
+        if backups.taken_on(folder, self.now):
+            return
+        try:
+            backups.make(paths.database_path(), folder, self.now, "daily")
+            backups.prune(folder, load_settings(self.store()).backups_kept)
+        except backups.BackupError as error:
+            # the command itself can still run; the learner should know their safety net is missing
+            self.warn(str(error))

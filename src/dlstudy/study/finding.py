@@ -1,0 +1,39 @@
+"""Finding what to search for: topics that match the learner's words, or what `next` suggests, with links."""
+
+from __future__ import annotations
+
+from dlstudy.errors import DlstudyError
+from dlstudy.guide.model import Guide, Topic
+from dlstudy.guide.search import ENGINES, SearchIndex, links
+from dlstudy.study.goals import StandingGoal
+from dlstudy.study.planning import plan_next
+from dlstudy.study.status import Statuses
+
+
+class NoMatch(DlstudyError):
+    pass
+
+
+def check_engine(engine: str | None) -> None:
+    if engine is not None and engine not in ENGINES:
+        raise DlstudyError(f"unknown engine '{engine}'; engines: {', '.join(ENGINES)}")
+
+
+def matching_topics(index: SearchIndex, query: str, count: int) -> list[Topic]:
+    """The best `count` topics for the words; NoMatch naming the nearest titles when none matches."""
+    topics = [hit.topic for hit in index.search(query, limit=count)]
+    if not topics:
+        nearest = ", ".join(f"{t.title} [{t.id}]" for t in index.nearest_titles(query))
+        raise NoMatch(f"no topic matches '{query}'" + (f"; nearest: {nearest}" if nearest else ""))
+    return topics
+
+
+def suggested_topics(guide: Guide, statuses: Statuses, goal: StandingGoal, count: int) -> list[Topic]:
+    """What `next` would show: topics in progress, then the best unlocked ones."""
+    plan = plan_next(guide, statuses, goal=goal.topic, track=goal.track, limit=count)
+    return [*plan.in_progress, *(s.topic for s in plan.suggestions)][:count]
+
+
+def search_links(topics: list[Topic], engine: str | None) -> dict[str, list[str]]:
+    """A ready link per search query of each topic, for the engine (none without one)."""
+    return {t.id: links(t.queries, engine) for t in topics} if engine else {}

@@ -1,0 +1,36 @@
+"""The standing goal: one topic, or one problem track, that `next` follows until it is changed or cleared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dlstudy.guide.model import Guide, Topic, Track
+from dlstudy.vocab import SettingKey
+
+if TYPE_CHECKING:
+    from dlstudy.storage.store import Store
+
+
+@dataclass(frozen=True)
+class StandingGoal:
+    topic: Topic | None = None
+    track: Track | None = None
+    stale: Any = None  # a saved goal that names nothing in the guide any more (ignored)
+
+
+def standing_goal(guide: Guide, store: Store) -> StandingGoal:
+    saved = store.setting(SettingKey.GOAL) or {}
+    topic = guide.topics.get(saved.get("topic", ""))
+    track = next((t for t in guide.tracks if t.id == saved.get("track")), None)
+    return StandingGoal(topic, track, saved if saved and topic is None and track is None else None)
+
+
+def set_goal(store: Store, target: Topic | Track | None) -> None:
+    """Aim at a topic or a track (replacing any other goal), or clear the goal with None."""
+    if target is None:
+        store.set_setting(SettingKey.GOAL, None)
+    elif isinstance(target, Topic):
+        store.set_setting(SettingKey.GOAL, {"topic": target.id})
+    else:
+        store.set_setting(SettingKey.GOAL, {"track": target.id})

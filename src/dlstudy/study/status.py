@@ -1,0 +1,76 @@
+"""A topic's status and state for the learner, and changing it (a learned topic's cards enter the reviews)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from dlstudy.guide.model import Guide, Topic
+from dlstudy.vocab import SATISFIED, Status, TopicState
+
+if TYPE_CHECKING:
+    from dlstudy.storage.store import Store
+
+Statuses = Mapping[str, str]
+
+
+def status_of(statuses: Statuses, topic_id: str) -> Status:
+    return Status(statuses.get(topic_id, Status.NEW))
+
+
+def is_satisfied(statuses: Statuses, topic_id: str) -> bool:
+    return status_of(statuses, topic_id) in SATISFIED
+
+
+def state_of(guide: Guide, statuses: Statuses, topic_id: str) -> TopicState:
+    """learned, learning, skipped, unlocked (ready to start) or locked (a prerequisite is unmet)."""
+    status = status_of(statuses, topic_id)
+    if status is not Status.NEW:
+        return TopicState(status.value)
+    ready = all(is_satisfied(statuses, p) for p in guide.topics[topic_id].requires)
+    return TopicState.UNLOCKED if ready else TopicState.LOCKED
+
+
+def missing_prerequisites(guide: Guide, statuses: Statuses, topic_id: str) -> list[Topic]:
+    """Direct prerequisites not yet learned or skipped."""
+    return [guide.topics[p] for p in guide.topics[topic_id].requires if not is_satisfied(statuses, p)]
+
+
+def unmet_ancestors(guide: Guide, statuses: Statuses, topic_id: str) -> set[str]:
+    """Everything still to learn before `topic_id`; a learned or skipped topic covers its own ancestors."""
+    unmet: set[str] = set()
+    pending = [p for p in guide.topics[topic_id].requires if not is_satisfied(statuses, p)]
+    while pending:
+        current = pending.pop()
+        if current in unmet:
+            continue
+        unmet.add(current)
+        pending.extend(p for p in guide.topics[current].requires if not is_satisfied(statuses, p))
+    return unmet
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    topic: Topic
+    status: Status
+    cards_added: int  # guide cards that entered the reviews (when learned)
+
+
+def blocking_prerequisites(guide: Guide, statuses: Statuses, topic: Topic, status: Status) -> list[Topic]:
+    """Unmet prerequisites that make marking `topic` as `status` worth a question (start or learn only)."""
+    if status not in (Status.LEARNING, Status.LEARNED):
+        return []
+    return missing_prerequisites(guide, statuses, topic.id)
+
+
+def set_status(store: Store, topic: Topic, status: Status, now: datetime) -> StatusChange:
+    """Record the topic's new status; a learned topic's guide cards enter the collection as new cards."""
+    store.set_status(topic.id, status, now)
+    return StatusChange(topic, status, enqueue_cards(store, topic, now) if status == Status.LEARNED else 0)
+
+
+def enqueue_cards(store: Store, topic: Topic, now: datetime) -> int:
+    """The topic's guide cards enter the collection as new cards (those not there yet); returns how many."""
+    return store.add_guide_cards([(card.id, topic.id, card.question, card.answer) for card in topic.cards], now)
