@@ -22,9 +22,20 @@ def guide_summary(summary: GuideSummary) -> RenderableType:
         ("longest chain", f"{len(summary.longest_chain)} topics: {' -> '.join(summary.longest_chain)}"),
         ("tracks", counts(summary.tracks)),
         ("levels", counts(summary.levels)),
+        ("near-duplicate cards", _near_duplicates(summary.near_duplicates)),
     ]
     heading = Text.assemble(("ok ", "bold green"), (summary.title, "bold"), f"  {summary.path}")
     return Group(heading, fields(rows))
+
+
+def _near_duplicates(pairs: tuple[tuple[str, str, float], ...] | None) -> Text:
+    if pairs is None:
+        return Text("not compared (too many cards)", style="dim")
+    if not pairs:
+        return Text("none")
+    listed = "\n".join(f"{first} ~ {second} ({score:.2f})" for first, second, score in pairs)
+    noun = "pair" if len(pairs) == 1 else "pairs"
+    return Text(f"{len(pairs)} {noun} that may teach the same fact:\n{listed}", style="yellow")
 
 
 def next_plan(plan, reviews_due: int = 0) -> RenderableType:
