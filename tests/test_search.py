@@ -101,7 +101,7 @@ def test_json_shape_with_links():
     assert result.exit_code == 0
     hits = json.loads(result.stdout)
     assert len(hits) == 2
-    assert set(hits[0]) == {"id", "title", "section", "queries", "goal", "links"}
+    assert set(hits[0]) == {"id", "title", "section", "queries", "goal", "links", "paper"}
     assert hits[0]["id"] == "resnet" and hits[0]["section"] == "Foundational Architectures"
     assert hits[0]["links"][0].startswith("https://scholar.google.com/scholar?q=")
 
@@ -161,3 +161,26 @@ def test_help_and_search_do_not_import_the_database_or_scheduler():
                             env={"DLSTUDY_GUIDE": "", "PATH": ""})
     assert "LOADED []" in result.stdout, result.stderr
 
+
+
+def test_a_topics_paper_is_shown_linked_and_opened(monkeypatch, tmp_path):
+    shown = cli("show", "resnet", tmp_path=tmp_path).stdout
+    assert "He et al. 2015, Deep Residual Learning for Image Recognition" in shown
+    assert "https://arxiv.org/abs/1512.03385" in shown.splitlines()[shown.splitlines().index(
+        next(line for line in shown.splitlines() if "Deep Residual Learning" in line)) + 1]
+    hit = json.loads(cli("search", "resnet", "-n", "1", "--json").stdout)[0]
+    assert hit["paper"] == {"title": "Deep Residual Learning for Image Recognition", "first_author": "He",
+                            "year": 2015, "arxiv": "1512.03385", "doi": None,
+                            "url": "https://arxiv.org/abs/1512.03385"}
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    assert cli("search", "resnet", "--engine", "paper", "--open").exit_code == 0
+    assert opened == ["https://arxiv.org/abs/1512.03385"]
+
+
+def test_opening_a_paper_where_there_is_none_says_so(monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    result = cli("search", "cross validation", "-n", "1", "--engine", "paper", "--open")
+    assert result.exit_code == 1 and opened == []
+    assert result.stderr.strip() == "dlstudy: nothing was opened: none of these topics has a paper"

@@ -194,7 +194,8 @@ def show_(topic: TopicArg) -> None:
 def search(
     terms: Annotated[Optional[list[str]], typer.Argument(help="Words to look for (typos are fine).")] = None,
     engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Print a ready link per query: "
-                                                  "web, duckduckgo, scholar, arxiv or youtube.")] = None,
+                                                  "web, duckduckgo, scholar, arxiv or youtube; or `paper` for "
+                                                  "the topic's paper.")] = None,
     open_link: Annotated[bool, typer.Option("--open", help="Open the best hit's first link in the browser.")] = False,
     count: Annotated[int, typer.Option("-n", min=1, help="How many hits.")] = 5,
     with_status: Annotated[bool, typer.Option("--status", help="Add your status for each hit.")] = False,
@@ -224,7 +225,7 @@ def search(
     if open_link:
         import webbrowser
 
-        webbrowser.open(urls[topics[0].id][0])
+        webbrowser.open(finding.link_to_open(topics, engine))
 
 
 @app.command("paths")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlstudy.vocab import CardState
 
 
@@ -31,12 +33,19 @@ def search_data(topics, sections: dict[str, str], urls: dict[str, list[str]], st
     for topic in topics:
         row = {"id": topic.id, "title": topic.title, "section": sections[topic.section_id],
                "queries": list(topic.queries), "goal": topic.goal}
+        if topic.paper is not None:
+            row["paper"] = paper_data(topic.paper)
         if topic.id in urls:
             row["links"] = urls[topic.id]
         if states is not None:
             row["status"] = states[topic.id]
         rows.append(row)
     return rows
+
+
+def paper_data(paper: Any) -> dict[str, Any]:
+    return {"title": paper.title, "first_author": paper.first_author, "year": paper.year, "arxiv": paper.arxiv,
+            "doi": paper.doi, "url": paper.url}
 
 
 def cards_data(rows) -> list[dict]:

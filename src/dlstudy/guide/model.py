@@ -17,6 +17,29 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Paper:
+    """The paper that defined a topic: exactly one of an arXiv id or a DOI."""
+
+    title: str
+    first_author: str  # surname
+    year: int
+    arxiv: str | None = None
+    doi: str | None = None
+
+    @property
+    def identifier(self) -> str:
+        return f"arXiv:{self.arxiv}" if self.arxiv else f"doi:{self.doi}"
+
+    @property
+    def url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else f"https://doi.org/{self.doi}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.first_author} et al. {self.year}, {self.title}"
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -30,6 +53,8 @@ class Topic:
     tracks: tuple[str, ...]
     levels: tuple[str, ...]
     line: int
+    paper: Paper | None = None
+    problems: tuple[str, ...] = ()  # what a learner wants done, in everyday words (the search reads them)
 
 
 @dataclass(frozen=True)

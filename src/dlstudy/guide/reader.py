@@ -17,7 +17,7 @@ import yaml
 
 from dlstudy.errors import GuideError, Problem
 from dlstudy.guide import graph
-from dlstudy.guide.model import Card, Group, Guide, Level, Section, Topic, Track
+from dlstudy.guide.model import Card, Group, Guide, Level, Paper, Section, Topic, Track
 from dlstudy.guide.yaml_nodes import read_nodes
 
 FORMAT_VERSION = 1
@@ -49,8 +49,14 @@ _TOPIC_KEYS = {
     "queries": True,
     "goal": True,
     "requires": False,
+    "paper": False,
+    "problems": False,
     "cards": True,
 }
+_PAPER_KEYS = {"title": True, "first_author": True, "year": True, "arxiv": False, "doi": False}
+ARXIV_ID = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")  # the arXiv scheme since 2007, without a version
+DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s]+$")
+_PAPER_YEARS = (1940, 2100)
 _NAMED_KINDS = ("section", "group", "topic", "track", "level")
 _CARD_KEYS = {"id": True, "question": True, "answer": True}
 _TRACK_KEYS = {"id": True, "title": True, "topics": True}
@@ -100,6 +106,7 @@ class _GuideReader:
         title = self._text(fields.get("title"), None, "title") or ""
         sections, topic_nodes = self._sections(fields.get("sections"))
         requires = self._check_requires(topic_nodes)
+        self._check_papers(topic_nodes)
         tracks = self._tracks(fields.get("tracks"), topic_nodes, "tracks", _TRACK_KEYS)
         levels = self._tracks(fields.get("levels"), topic_nodes, "levels", _LEVEL_KEYS)
         self._check_graph(requires, topic_nodes, tracks, levels)
@@ -246,14 +253,44 @@ class _GuideReader:
         queries = self._texts(fields.get("queries"), context, "queries", required=True)
         aliases = self._texts(fields.get("aliases"), context, "aliases")
         requires = self._texts(fields.get("requires"), context, "requires")
+        problems = self._texts(fields.get("problems"), context, "problems")
+        paper = self._paper(fields.get("paper"), context)
         cards = self._cards(fields.get("cards"), topic_id, context)
         if topic_id is None:
             return None
         topic = _TopicNode(topic_id, title or "", section_id, group_id, goal or "",
                            tuple(q for q, _ in queries), requires, tuple(a for a, _ in aliases), cards,
-                           _line(node))
+                           _line(node), paper, tuple(p for p, _ in problems), fields.get("paper"))
         topic_nodes[topic_id] = topic
         return topic
+
+    def _paper(self, node: yaml.Node | None, context: str | None) -> Paper | None:
+        if node is None:
+            return None
+        fields, _ = self._mapping(node, _PAPER_KEYS, context, "paper")
+        title = self._text(fields.get("title"), context, "paper.title")
+        author = self._text(fields.get("first_author"), context, "paper.first_author")
+        year = self._integer(fields["year"], context, "paper.year") if "year" in fields else None
+        if year is not None and not _PAPER_YEARS[0] <= year <= _PAPER_YEARS[1]:
+            self.problem(fields["year"], f"{year} is not a year between {_PAPER_YEARS[0]} and {_PAPER_YEARS[1]}",
+                         context, "paper.year")
+            year = None
+        arxiv = self._text(fields.get("arxiv"), context, "paper.arxiv") if "arxiv" in fields else None
+        doi = self._text(fields.get("doi"), context, "paper.doi") if "doi" in fields else None
+        if ("arxiv" in fields) == ("doi" in fields):
+            self.problem(node, "give exactly one of arxiv or doi", context, "paper")
+            return None
+        if arxiv is not None and not ARXIV_ID.match(arxiv):
+            self.problem(fields["arxiv"], f"'{_shortened(arxiv)}' is not an arXiv id such as 1706.03762",
+                         context, "paper.arxiv")
+            return None
+        if doi is not None and not DOI.match(doi):
+            self.problem(fields["doi"], f"'{_shortened(doi)}' is not a DOI such as 10.1038/323533a0",
+                         context, "paper.doi")
+            return None
+        if title is None or author is None or year is None or (arxiv or doi) is None:
+            return None
+        return Paper(title, author, year, arxiv, doi)
 
     def _cards(self, node: yaml.Node | None, topic_id: str | None, context: str | None) -> tuple[Card, ...]:
         items = self._list(node, context, "cards")
@@ -314,6 +351,17 @@ class _GuideReader:
         return result
 
     # -- graph checks --
+
+    def _check_papers(self, topic_nodes: dict[str, _TopicNode]) -> None:
+        """A paper defines one topic: the same arXiv id or DOI on two topics is a mistake in one of them."""
+        first: dict[str, str] = {}
+        for topic in topic_nodes.values():
+            if topic.paper is None:
+                continue
+            owner = first.setdefault(topic.paper.identifier.casefold(), topic.id)
+            if owner != topic.id:
+                self.problem(topic.paper_node, f"{topic.paper.identifier} is already the paper of topic '{owner}'",
+                             f"topic '{topic.id}'", "paper")
 
     def _check_requires(self, topic_nodes: dict[str, _TopicNode]) -> dict[str, tuple[str, ...]]:
         requires = {}
@@ -390,7 +438,8 @@ class _GuideReader:
         topics = {
             node.id: Topic(node.id, node.title, node.section_id, node.group_id, node.goal, node.queries,
                            requires[node.id], node.aliases, node.cards,
-                           tuple(track_of.get(node.id, ())), tuple(level_of.get(node.id, ())), node.line)
+                           tuple(track_of.get(node.id, ())), tuple(level_of.get(node.id, ())), node.line,
+                           node.paper, node.problems)
             for node in topic_nodes.values()
         }
         return Guide(self.path, title, sections, MappingProxyType(topics),
@@ -411,6 +460,9 @@ class _TopicNode:
     aliases: tuple[str, ...]
     cards: tuple[Card, ...]
     line: int
+    paper: Paper | None
+    problems: tuple[str, ...]
+    paper_node: yaml.Node | None
 
 
 def _requires_line(topic: _TopicNode, prerequisite: str) -> int:

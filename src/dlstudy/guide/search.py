@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 from dlstudy.guide.model import Guide, Topic
 
-FIELD_WEIGHTS = {"title": 6.0, "alias": 5.0, "query": 3.0, "goal": 2.0, "card": 1.0}
+FIELD_WEIGHTS = {"title": 6.0, "alias": 5.0, "problem": 4.0, "query": 3.0, "goal": 2.0, "card": 1.0}
 ENGINES = {
     "web": "https://www.google.com/search?q={}",
     "duckduckgo": "https://duckduckgo.com/?q={}",
@@ -25,6 +25,10 @@ ENGINES = {
     "youtube": "https://www.youtube.com/results?search_query={}",
 }
 _WORD = re.compile(r"[^\W_]+")
+_FUNCTION_WORDS = frozenset(
+    "a an and are as at be but by can did do doe does for from how i in is it my of on or so than that the their "
+    "there thi this to wa was what when where which who why will with without would you your".split()
+)
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,13 @@ class IndexTables:
 
 
 def index_tables(guide: Guide) -> IndexTables:
-    """Index every topic's title, aliases, queries, goal and card text (the guide must have its cards)."""
+    """Index every topic's title, aliases, problems, queries, goal and card text (the guide must have its cards)."""
     postings: dict[str, dict[str, float]] = {}
     for topic in guide.topics.values():
         fields = [
             ("title", [topic.title, topic.id.replace("-", " ")]),
             ("alias", topic.aliases),
+            ("problem", topic.problems),
             ("query", topic.queries),
             ("goal", [topic.goal]),
             ("card", [text for card in topic.cards for text in (card.question, card.answer)]),
@@ -121,12 +126,18 @@ class SearchIndex:
 
     def search(self, query: str, limit: int | None = 10) -> list[Hit]:
         terms = list(dict.fromkeys(words(query)))
+        # a learner's sentence ("why did the model ...") is searched by its content words
+        terms = [term for term in terms if term not in _FUNCTION_WORDS] or terms
         scores: dict[str, float] = {}
         matched: dict[str, set[str]] = {}
         for term in terms:
             best: dict[str, float] = {}
-            for word, certainty in self.expand(term):
-                idf = self.idf[word]
+            expansions = self.expand(term)
+            # a guessed reading (prefix, typo, abbreviation) weighs no more than the commonest one, so that a
+            # rare word that merely shares the letters cannot outrank the word the learner most likely meant
+            ceiling = min((self.idf[word] for word, _ in expansions), default=0.0)
+            for word, certainty in expansions:
+                idf = self.idf[word] if certainty == 1.0 else min(self.idf[word], ceiling)
                 for topic_id, weight in self.postings[word].items():
                     value = weight * certainty * idf
                     if value > best.get(topic_id, 0.0):

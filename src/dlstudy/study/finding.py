@@ -14,9 +14,12 @@ class NoMatch(DlstudyError):
     pass
 
 
+PAPER = "paper"  # not a search engine: the link to the topic's paper
+
+
 def check_engine(engine: str | None) -> None:
-    if engine is not None and engine not in ENGINES:
-        raise DlstudyError(f"unknown engine '{engine}'; engines: {', '.join(ENGINES)}")
+    if engine is not None and engine != PAPER and engine not in ENGINES:
+        raise DlstudyError(f"unknown engine '{engine}'; engines: {', '.join(ENGINES)}, or {PAPER}")
 
 
 def matching_topics(index: SearchIndex, query: str, count: int) -> list[Topic]:
@@ -35,5 +38,15 @@ def suggested_topics(guide: Guide, statuses: Statuses, goal: StandingGoal, count
 
 
 def search_links(topics: list[Topic], engine: str | None) -> dict[str, list[str]]:
-    """A ready link per search query of each topic, for the engine (none without one)."""
-    return {t.id: links(t.queries, engine) for t in topics} if engine else {}
+    """A ready link per search query of each topic, for a search engine (none without one, or for `paper`)."""
+    return {t.id: links(t.queries, engine) for t in topics} if engine and engine != PAPER else {}
+
+
+def link_to_open(topics: list[Topic], engine: str | None) -> str:
+    """What `search --open` opens: the best hit's paper (`paper`), else its first search (web by default)."""
+    if engine == PAPER:
+        found = next((t.paper.url for t in topics if t.paper is not None), None)
+        if found is None:
+            raise DlstudyError("nothing was opened: none of these topics has a paper")
+        return found
+    return links(topics[0].queries[:1], engine or "web")[0]

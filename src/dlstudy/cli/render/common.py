@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 
@@ -46,6 +48,14 @@ def listing(items) -> Text:
         if i:
             text.append("\n")
         text.append_text(topic_line(topic, state))
+    return text
+
+
+def paper_lines(paper: Any) -> Text:
+    """The paper's reference, then its link on a line of its own, never wrapped (a broken link cannot be used)."""
+    text = Text(paper.reference)
+    text.append("\n")
+    text.append(paper.url, style="underline")
     return text
 
 

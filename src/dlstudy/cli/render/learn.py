@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from dlstudy.cli.render.common import STATE_MARKS, counts, fields, listing, mark, topic_line
+from dlstudy.cli.render.common import STATE_MARKS, counts, fields, listing, mark, paper_lines, topic_line
 from dlstudy.guide.summary import GuideSummary
 
 
@@ -143,6 +143,8 @@ def topic_details(details) -> RenderableType:
     ]
     if topic.aliases:
         rows.append(("also called", ", ".join(topic.aliases)))
+    if topic.paper is not None:
+        rows.append(("paper", paper_lines(topic.paper)))
     rows += [
         ("requires", listing(details.prerequisites) or "nothing: a foundation"),
         ("unlocks", listing(details.unlocks) or "nothing"),

@@ -26,4 +26,7 @@ def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], st
                 # never wrap a link: a broken URL cannot be clicked or copied
                 parts.append(Text(f"     {urls[topic.id][i]}", style="underline", no_wrap=True, overflow="ignore"))
         parts.append(Text.assemble("   to understand: ", topic.goal))
+        if topic.paper is not None:
+            parts.append(Text.assemble("   paper: ", topic.paper.reference))
+            parts.append(Text(f"     {topic.paper.url}", style="underline", no_wrap=True, overflow="ignore"))
     return Group(*parts)
