@@ -151,9 +151,8 @@ class _Review:
 
 @dataclass(frozen=True)
 class _Dataset:
-    items: list[tuple[datetime, list[tuple[int, int]]]]
-    reviews: int
-    cards: int
+    cards: list[list[_Review]]
+    targets: list[tuple[datetime, int, int]]
     excluded: int
 
 
@@ -181,19 +180,19 @@ def _reviews(answers: Sequence[Answer], day_start_hour: int, tz: tzinfo | None) 
 
 
 def _dataset(histories: Mapping[str, Sequence[Answer]], day_start_hour: int, tz: tzinfo | None) -> _Dataset:
-    items: list[tuple[datetime, list[tuple[int, int]]]] = []
-    reviews = cards = excluded = 0
+    """The cards that have something to learn from, and the reviews to predict in time order."""
+    cards: list[list[_Review]] = []
+    targets: list[tuple[datetime, int, int]] = []
+    excluded = 0
     for answers in histories.values():
         excluded += sum(1 for a in answers if a.rating not in RATINGS)
         card = _reviews(answers, day_start_hour, tz)
-        pairs = [(r.rating, r.delta_t) for r in card]
-        targets = [(card[i].at, pairs[: i + 1]) for i in range(1, len(card)) if card[i].delta_t > 0]
-        if targets:
-            items.extend(targets)
-            reviews += len(card)
-            cards += 1
-    items.sort(key=lambda item: item[0])
-    return _Dataset(items, reviews, cards, excluded)
+        card_targets = [(card[i].at, len(cards), i) for i in range(1, len(card)) if card[i].delta_t > 0]
+        if card_targets:
+            targets.extend(card_targets)
+            cards.append(card)
+    targets.sort(key=lambda target: target[0])
+    return _Dataset(cards, targets, excluded)
 
 
 def _require_library() -> None:
@@ -256,18 +255,19 @@ def fit(
     if not 0 < desired_retention < 1:
         raise OptimizerError(f"desired retention must be between 0 and 1, got {desired_retention}")
     dataset = _dataset(histories, day_start_hour, tz)
-    if len(dataset.items) < MINIMUM_REVIEWS:
-        raise NotEnoughHistory(len(dataset.items))
+    if len(dataset.targets) < MINIMUM_REVIEWS:
+        raise NotEnoughHistory(len(dataset.targets))
     _require_library()
     from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 
-    items = [FSRSItem([FSRSReview(rating, delta_t) for rating, delta_t in reviews]) for _, reviews in dataset.items]
+    sequences = [[FSRSReview(review.rating, review.delta_t) for review in card] for card in dataset.cards]
+    items = [FSRSItem(sequences[card][: index + 1]) for _, card, index in dataset.targets]
     fitted = tuple(round(w, 4) for w in FSRS(list(current_values)).compute_parameters(items))
     return Fit(
         parameters=fitted,
         current_parameters=current_values,
-        reviews=dataset.reviews,
-        cards=dataset.cards,
+        reviews=sum(len(card) for card in dataset.cards),
+        cards=len(dataset.cards),
         evaluated=len(items),
         excluded=dataset.excluded,
         current=_evaluate(current_values, items),
