@@ -62,6 +62,14 @@ def test_fitted_parameters_are_accepted_by_the_scheduler(simulated):
     Scheduler(parameters=result.parameters)
 
 
+def test_fit_is_deterministic_and_takes_the_relearning_steps(simulated):
+    histories, result = simulated
+    assert fit(histories, day_start_hour=4, current=DEFAULT, tz=UTC) == result
+    several = fit(histories, day_start_hour=4, current=DEFAULT, tz=UTC, relearning_steps=3)
+    assert several.parameters != result.parameters
+    Scheduler(parameters=several.parameters)
+
+
 def test_the_simulated_history_is_deterministic():
     assert simulate(cards=40, days=60, seed=3) == simulate(cards=40, days=60, seed=3)
     assert simulate(cards=40, days=60, seed=3) != simulate(cards=40, days=60, seed=4)

@@ -230,6 +230,17 @@ def intervals(parameters: Sequence[float], desired_retention: float, maximum_int
     return Intervals(first, second)
 
 
+def _relearning_gains_stability(weights: Sequence[float], relearning_steps: int) -> bool:
+    from fsrs_rs_python import FSRS, MemoryState
+
+    model = FSRS(list(weights))
+    before = MemoryState(1.0, 1.0)
+    state = model.next_states(before, 0.9, 2).again.memory
+    for _ in range(relearning_steps):
+        state = model.next_states(state, 0.9, 0).good.memory
+    return state.stability > before.stability
+
+
 def _evaluate(parameters: tuple[float, ...], items: list[FSRSItem]) -> Evaluation:
     from fsrs_rs_python import FSRS
 
@@ -243,13 +254,20 @@ def fit(
     day_start_hour: int,
     current: tuple[float, ...],
     desired_retention: float = 0.9,
+    relearning_steps: int = 1,
     tz: tzinfo | None = None,
 ) -> Fit:
     """FSRS-6 parameters fitted to `histories` (card key -> its answers since it was last new).
 
+    `relearning_steps` is the number of relearning steps taken within a day after a lapse (the
+    length of dlstudy's relearning_steps setting): as Anki does, with more than one the fit is
+    redone without the same-day stability parameters if they would let a lapsed card come out
+    of its relearning steps more stable than it went in.
+
     Raises NotEnoughHistory below MINIMUM_REVIEWS reviews FSRS can learn from, and
     OptimizerUnavailable if fsrs-rs-python is not installed. The fitted values are rounded to
-    4 decimals (as Anki shows them) and both sets are evaluated on the same reviews.
+    4 decimals (as Anki shows them) and both sets are evaluated on the same reviews. The fit is
+    deterministic: fsrs-rs trains with a fixed seed.
     """
     current_values = _check(current, "current")
     if not 0 < desired_retention < 1:
@@ -262,7 +280,11 @@ def fit(
 
     sequences = [[FSRSReview(review.rating, review.delta_t) for review in card] for card in dataset.cards]
     items = [FSRSItem(sequences[card][: index + 1]) for _, card, index in dataset.targets]
-    fitted = tuple(round(w, 4) for w in FSRS(list(current_values)).compute_parameters(items))
+    trainer = FSRS(list(current_values))
+    weights = trainer.compute_parameters(items, num_relearning_steps=relearning_steps)
+    if relearning_steps > 1 and _relearning_gains_stability(weights, relearning_steps):
+        weights = trainer.compute_parameters(items, enable_short_term=False, num_relearning_steps=relearning_steps)
+    fitted = tuple(round(w, 4) for w in weights)
     return Fit(
         parameters=fitted,
         current_parameters=current_values,
