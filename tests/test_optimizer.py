@@ -162,6 +162,8 @@ def test_naive_times_are_refused():
 def test_wrong_parameter_count_is_refused():
     with pytest.raises(OptimizerError, match="expected 21"):
         fit(reviews_on_days(cards=1, per_card=2), day_start_hour=4, current=DEFAULT[:19])
+    with pytest.raises(OptimizerError, match="finite"):
+        intervals((math.nan, *DEFAULT[1:]), 0.9)
 
 
 def test_optimal_retention_is_a_retention_in_the_searched_range():

@@ -206,6 +206,8 @@ def _check(parameters: Sequence[float], name: str) -> tuple[float, ...]:
     values = tuple(float(p) for p in parameters)
     if len(values) != PARAMETER_COUNT:
         raise OptimizerError(f"{name} parameters: expected {PARAMETER_COUNT} FSRS-6 values, got {len(values)}")
+    if not all(math.isfinite(v) for v in values):
+        raise OptimizerError(f"{name} parameters: every value must be a finite number")
     return values
 
 
