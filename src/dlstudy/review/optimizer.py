@@ -85,7 +85,8 @@ class Evaluation:
     `log_loss` is the binary cross-entropy of the predicted recall against what happened (a
     rating above 1 counts as recalled). `rmse` is fsrs-rs's "RMSE (bins)": predictions and
     outcomes averaged within bins of (interval, review count, lapse count), then the root mean
-    square of their difference, weighted by the bins' sizes. Both weight recent reviews more
+    square of their difference, weighted by the bins' sizes (plain RMSE over single reviews would
+    measure mostly the noise of 0/1 outcomes). Both weight recent reviews more
     (from 0.25 for the oldest to 1 for the newest), exactly as Anki's "Evaluate" shows them.
     """
 
@@ -103,7 +104,13 @@ class Intervals:
 
 @dataclass(frozen=True)
 class Fit:
-    """Fitted parameters and both parameter sets evaluated on the same reviews."""
+    """Fitted parameters and both parameter sets evaluated on the same reviews.
+
+    `reviews` counts the answers used (every rated answer of the `cards` that have at least one
+    answer on a later day than their previous one), `evaluated` the answers predicted (those
+    later-day answers), `excluded` the entries left out for a rating outside 1-4. The intervals
+    are for `desired_retention`.
+    """
 
     parameters: tuple[float, ...]
     current_parameters: tuple[float, ...]
@@ -132,7 +139,7 @@ class Fit:
             "evaluated": self.evaluated,
             "excluded": self.excluded,
             "log_loss": {"current": self.current.log_loss, "optimized": self.optimized.log_loss},
-            "rmse": {"current": self.current.rmse, "optimized": self.optimized.rmse, "kind": "bins"},
+            "rmse": {"current": self.current.rmse, "optimized": self.optimized.rmse},
             "improves": self.improves,
             "desired_retention": self.desired_retention,
             "intervals": {
