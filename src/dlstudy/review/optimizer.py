@@ -7,7 +7,8 @@ only by the functions that need it, so importing this module costs nothing.
 How answers become FSRS training items, as fsrs-rs and Anki expect them:
 
 - Each answer is placed on the learner's local day: the day starts at `day_start_hour` on the
-  local clock (the machine's zone unless `tz` is given), so 03:00 belongs to the day before.
+  local clock (the machine's zone unless `tz` is given): with a 4:00 start, 03:00 belongs to
+  the day before.
 - A card's answers become a sequence of (rating, delta_t) with delta_t the number of local days
   since the card's previous answer (0 for its first answer and for answers on the same day).
 - Every answer of a card is kept in the history the model reads, same-day ones included: FSRS-6
