@@ -64,6 +64,7 @@ class SettingKey(StrEnum):
     GOAL = "goal"  # {"topic": id} or {"track": id}
     REVIEW = "review"  # the review settings that differ from the defaults, by name
     GUIDE_SYNCED = "guide_synced"  # the fingerprint of the guide the cards' text was last synced with
+    BEFORE_OPTIMIZE = "before_optimize"  # the parameters (and schedules) `optimize --revert` brings back
 
 
 LEECH_LAPSES = 8  # a card forgotten this often is a leech

@@ -23,6 +23,14 @@ def context(as_json: bool = False) -> AppContext:
     return AppContext(warn=warn, as_json=as_json)
 
 
+def backup_before(ctx: AppContext, reason: str) -> None:
+    """A backup of the database before a change of many rows (it counts as the day's)."""
+    from dlstudy import paths
+    from dlstudy.storage import backups
+
+    backups.make(paths.database_path(), paths.backups_dir(), ctx.now, reason)
+
+
 def confirm(question: str) -> bool:
     """Ask on stderr; no answer (end of input) means no."""
     try:

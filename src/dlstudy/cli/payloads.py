@@ -43,6 +43,13 @@ def search_data(topics, sections: dict[str, str], urls: dict[str, list[str]], st
     return rows
 
 
+def optimize_data(fit: Any, best_retention: float | None) -> dict[str, Any]:
+    data: dict[str, Any] = fit.to_dict()
+    if best_retention is not None:
+        data["workload_retention"] = best_retention
+    return data
+
+
 def paper_data(paper: Any) -> dict[str, Any]:
     return {"title": paper.title, "first_author": paper.first_author, "year": paper.year, "arxiv": paper.arxiv,
             "doi": paper.doi, "url": paper.url}

@@ -89,6 +89,42 @@ def config_set(
 
 
 @app.command()
+def optimize(
+    apply: Annotated[bool, typer.Option("--apply", help="Use the fitted parameters from now on.")] = False,
+    reschedule: Annotated[bool, typer.Option("--reschedule", help="With --apply: recompute every card's "
+                                             "schedule from its history now (asks if not given).")] = False,
+    revert: Annotated[bool, typer.Option("--revert", help="Bring back what the last --apply replaced.")] = False,
+    retention: Annotated[bool, typer.Option("--retention", help="Also simulate the desired retention "
+                                            "that minimises review time.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the FSRS parameters to your own answers and show how much better they predict them."""
+    from dlstudy.cli import payloads
+    from dlstudy.cli.common import backup_before, confirm
+    from dlstudy.cli.render.review import optimize_report
+    from dlstudy.review import tuning
+    from dlstudy.review.config import load_settings
+
+    ctx = context(as_json)
+    store = ctx.store()
+    if revert:
+        backup_before(ctx, "before-optimize-revert")
+        done = tuning.revert(store)
+        typer.echo(f"parameters restored; {done.rescheduled} cards' schedules put back")
+        return
+    fit = tuning.evaluate(store, load_settings(store))
+    best = tuning.best_retention(store, load_settings(store)) if retention else None
+    report(ctx, lambda: payloads.optimize_data(fit, best), lambda: optimize_report(fit, best))
+    if apply:
+        now_too = reschedule or (not as_json and confirm("Reschedule every card now with the new parameters?"))
+        backup_before(ctx, "before-optimize")
+        done = tuning.apply(store, fit.parameters, now_too)
+        typer.echo(f"parameters saved; {done.rescheduled} cards rescheduled" if now_too else
+                   "parameters saved; each card's next answer uses them (`dlstudy optimize --revert` undoes this)",
+                   err=as_json)
+
+
+@app.command()
 def stats(as_json: JsonOpt = False) -> None:
     """Reviews today and streak, true retention, a 14-day forecast, a 26-week heatmap, mastery, leeches."""
     from dlstudy.cli import payloads

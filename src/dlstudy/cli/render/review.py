@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -81,3 +83,30 @@ def _heatmap(days) -> Text:
             text.append(shade if count else "·" if count == 0 else " ", style="green")
         text.append("\n")
     return text
+
+
+def optimize_report(fit: Any, best_retention: float | None) -> RenderableType:
+    table = Table(box=None, padding=(0, 2))
+    for column in ("", "current", "fitted"):
+        table.add_column(column, justify="left" if not column else "right")
+    table.add_row("log loss", f"{fit.current.log_loss:.4f}", f"{fit.optimized.log_loss:.4f}")
+    table.add_row("RMSE (bins)", f"{fit.current.rmse:.2%}", f"{fit.optimized.rmse:.2%}")
+    table.add_row("new card, Good: next review in", f"{fit.current_intervals.first} d",
+                  f"{fit.optimized_intervals.first} d")
+    table.add_row("then Good again: next in", f"{fit.current_intervals.second} d",
+                  f"{fit.optimized_intervals.second} d")
+    verdict = ("the fitted parameters predict your answers better (lower is better)" if fit.improves
+               else "the fitted parameters do not predict your answers better: keep the current ones")
+    parts: list[RenderableType] = [
+        Text(f"{fit.reviews} answers on {fit.cards} cards ({fit.evaluated} on a later day than the one before, "
+             "which FSRS learns from)"),
+        table,
+        Text(verdict, style="bold green" if fit.improves else "bold yellow"),
+        Text("fitted parameters: " + ", ".join(f"{value:g}" for value in fit.parameters)),
+    ]
+    if best_retention is not None:
+        parts.append(Text(f"desired retention that minimises review time per card remembered: {best_retention:.2f} "
+                          "(a floor: below it, lowering retention stops saving time)"))
+    parts.append(Text("`dlstudy optimize --apply` uses them; `--reschedule` also recomputes every card now",
+                      style="dim"))
+    return Group(*parts)

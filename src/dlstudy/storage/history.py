@@ -1,0 +1,42 @@
+"""A collection's whole answer history and every card's schedule, read and rewritten at once (for refitting FSRS)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from dlstudy.storage.models import ReviewLog, Setting, StudyCard
+from dlstudy.storage.rows import SCHEDULE_COLUMNS, Schedule
+from dlstudy.storage.store import Store
+
+
+def answer_histories(store: Store) -> dict[int, tuple[str, list[tuple[datetime, int]]]]:
+    """Each answered card's key and its answers (time, rating), oldest first."""
+    query = select(ReviewLog.card_id, StudyCard.key, ReviewLog.reviewed_at, ReviewLog.rating) \
+        .join(StudyCard, StudyCard.id == ReviewLog.card_id).order_by(ReviewLog.card_id, ReviewLog.reviewed_at)
+    histories: dict[int, tuple[str, list[tuple[datetime, int]]]] = {}
+    with Session(store.engine) as session:
+        for card_id, key, reviewed_at, rating in session.execute(query):
+            histories.setdefault(card_id, (key, []))[1].append((reviewed_at, rating))
+    return histories
+
+
+def schedules(store: Store) -> dict[int, Schedule]:
+    with Session(store.engine) as session:
+        return {row.id: Schedule.from_columns(row) for row in session.execute(
+            select(StudyCard.id, *(getattr(StudyCard, name) for name in SCHEDULE_COLUMNS)))}
+
+
+def set_schedules(store: Store, schedules: dict[int, Schedule], settings: dict[str, Any]) -> None:
+    """New schedules for these cards and new values for these settings, in one transaction."""
+    with store.engine.begin() as connection:
+        for card_id, schedule in schedules.items():
+            connection.execute(update(StudyCard).where(StudyCard.id == card_id).values(**schedule.columns()))
+        for key, value in settings.items():
+            connection.execute(delete(Setting).where(Setting.key == key))
+            if value is not None:
+                connection.execute(insert(Setting).values(key=key, value=json.dumps(value)))
