@@ -433,7 +433,12 @@ def _card_html(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
-def _add_notetype(col: Collection) -> dict[str, Any]:
+def _stable_id(name: str) -> int:
+    """A fixed 63-bit id for a field or template of our note type."""
+    return int.from_bytes(hashlib.sha256(b"dlstudy notetype\x00" + name.encode()).digest()[:8], "big") >> 1
+
+
+def _add_notetype(col: Collection, now: datetime) -> dict[str, Any]:
     models = col.models
     notetype = models.new(NOTETYPE_NAME)
     for name in FIELDS:
@@ -449,8 +454,15 @@ def _add_notetype(col: Collection) -> dict[str, Any]:
         ".card { font-family: sans-serif; font-size: 20px; text-align: left; }\n"
         ".topic, .searches { font-size: 14px; color: #777; margin-top: 1em; }\n"
     )
+    # Anki takes an incoming note type as the one it has only if its id, and its fields' and templates'
+    # ids, are the same; otherwise it adds a copy ("dlstudy+") and will not update the notes.
+    for part in notetype["flds"]:
+        part["id"] = _stable_id("field " + part["name"])
+    for part in notetype["tmpls"]:
+        part["id"] = _stable_id("template " + part["name"])
     notetype["id"] = NOTETYPE_ID
-    models.update(notetype, preserve_usn=True)  # adds it under the given id
+    notetype["mod"] = int(now.timestamp())  # newer than the learner's copy, so template changes arrive
+    models.update(notetype, preserve_usn=True)  # adds it under the given id, keeping "mod"
     added = models.get(NOTETYPE_ID)
     assert added is not None
     return added
@@ -527,7 +539,7 @@ def export_package(cards: Sequence[ExportCard], preset: Preset, path: Path | str
             col.close()  # the day boundary is read on open
             col = collection.Collection(os.path.join(work, "collection.anki2"))
             today = col.sched.today
-            notetype = _add_notetype(col)
+            notetype = _add_notetype(col, now)
             preset_id = _add_preset(col, preset)
             names = [deck_name(card.section_title, card.topic_title) for card in cards]
             decks = _deck_ids(col, names, preset_id)
