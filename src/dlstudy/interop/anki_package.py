@@ -487,15 +487,17 @@ def _add_preset(col: Collection, preset: Preset) -> int:
 
 
 def _deck_ids(col: Collection, names: Iterable[str], preset_id: int) -> dict[str, int]:
+    """Create the decks, parents first, each with the dlstudy preset (one backend call per deck)."""
+    wanted: set[str] = set()
+    for name in names:
+        parts = name.split("::")
+        wanted.update("::".join(parts[:depth]) for depth in range(1, len(parts) + 1))
     ids: dict[str, int] = {}
-    for name in sorted(set(names)):
-        ids[name] = int(col.decks.id(name))
-    every = {int(did) for _, did in col.decks.deck_and_child_name_ids(col.decks.id(DECK_ROOT))}
-    for did in every:
-        deck = col.decks.get(did)
-        assert deck is not None
+    for name in sorted(wanted, key=lambda text: (text.count("::"), text)):
+        deck = col.decks.new_deck_legacy(False)
+        deck["name"] = name
         deck["conf"] = preset_id
-        col.decks.save(deck)
+        ids[name] = int(col.decks.add_deck_legacy(deck).id)
     return ids
 
 
@@ -587,10 +589,10 @@ def export_package(cards: Sequence[ExportCard], preset: Preset, path: Path | str
                 revlog += _revlog_rows(card, card_id, used, preset.day_start_hour)
             if updated:
                 col.update_cards(updated)
-            if revlog:
-                col.db.executemany(
+            if revlog:  # no API adds history; one transaction, or each row is a commit of its own
+                col.db.transact(lambda: col.db.executemany(
                     "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
-                    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)", revlog)
+                    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)", revlog))
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             os.close(handle)
             try:
@@ -609,7 +611,7 @@ def export_package(cards: Sequence[ExportCard], preset: Preset, path: Path | str
                 raise
         finally:
             col.close()
-    return ExportSummary(target, len(cards), len(revlog), len(decks), size)
+    return ExportSummary(target, len(cards), len(revlog), len(set(names)), size)
 
 
 # ---------------------------------------------------------------------------------------------
