@@ -17,7 +17,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dlstudy.interop.anki_package import ExportCard, ExportLog, Preset, export_package, read_package
+from dlstudy.interop.anki_package import (
+    ExportCard,
+    ExportLog,
+    Preset,
+    export_package,
+    read_package,
+)
 
 PARAMETERS = (
     0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,

@@ -16,16 +16,16 @@ import pytest
 
 pytest.importorskip("anki.collection")
 
-from anki.collection import (  # noqa: E402
+from anki.collection import (
     Collection,
     ExportAnkiPackageOptions,
     ImportAnkiPackageOptions,
     ImportAnkiPackageRequest,
 )
-from anki.scheduler_pb2 import CardAnswer  # noqa: E402
+from anki.scheduler_pb2 import CardAnswer
 
-from dlstudy.interop import anki_package as ap  # noqa: E402
-from dlstudy.interop.anki_package import (  # noqa: E402
+from dlstudy.interop import anki_package as ap
+from dlstudy.interop.anki_package import (
     AnkiMissing,
     BadAnkiPackage,
     ExportCard,

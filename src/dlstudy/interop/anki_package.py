@@ -39,27 +39,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from anki.collection import Collection
 
 __all__ = [
+    "FIELDS",
     "MAX_PACKAGE_BYTES",
     "NOTETYPE_ID",
     "NOTETYPE_NAME",
-    "FIELDS",
-    "AnkiMissing",
-    "BadAnkiPackage",
-    "ExportLog",
-    "ExportCard",
-    "Preset",
-    "AnkiSchedule",
     "AnkiAnswer",
     "AnkiCard",
+    "AnkiMissing",
     "AnkiNote",
     "AnkiPackage",
+    "AnkiSchedule",
+    "BadAnkiPackage",
+    "ExportCard",
+    "ExportLog",
     "ExportSummary",
-    "note_guid",
-    "deck_name",
-    "tag_names",
+    "Preset",
     "anki_schedule",
+    "deck_name",
     "export_package",
+    "note_guid",
     "read_package",
+    "tag_names",
 ]
 
 # The largest file read_package accepts, packed or unpacked (512 MiB): a collection of 100,000 cards
@@ -389,7 +389,7 @@ def _revlog_rows(card: ExportCard, card_id: int, used_ids: set[int], hour: int) 
     writes it. factor is what Anki writes for an FSRS answer: 1000 * (0.1 + (difficulty - 1) / 9),
     from the difficulty after the answer.
     """
-    rows = []
+    rows: list[tuple[int, ...]] = []
     last_ivl = 0
     logs = card.logs
     for index, log in enumerate(logs):
@@ -439,6 +439,8 @@ def _stable_id(name: str) -> int:
 
 
 def _add_notetype(col: Collection, now: datetime) -> dict[str, Any]:
+    from anki.models import NotetypeId
+
     models = col.models
     notetype = models.new(NOTETYPE_NAME)
     for name in FIELDS:
@@ -463,7 +465,7 @@ def _add_notetype(col: Collection, now: datetime) -> dict[str, Any]:
     notetype["id"] = NOTETYPE_ID
     notetype["mod"] = int(now.timestamp())  # newer than the learner's copy, so template changes arrive
     models.update(notetype, preserve_usn=True)  # adds it under the given id, keeping "mod"
-    added = models.get(NOTETYPE_ID)
+    added = models.get(NotetypeId(NOTETYPE_ID))
     assert added is not None
     return added
 
@@ -487,17 +489,22 @@ def _add_preset(col: Collection, preset: Preset) -> int:
 
 
 def _deck_ids(col: Collection, names: Iterable[str], preset_id: int) -> dict[str, int]:
-    """Create the decks, parents first, each with the dlstudy preset (one backend call per deck)."""
+    """Create the decks, parents first, each with the dlstudy preset."""
     wanted: set[str] = set()
     for name in names:
         parts = name.split("::")
         wanted.update("::".join(parts[:depth]) for depth in range(1, len(parts) + 1))
     ids: dict[str, int] = {}
-    for name in sorted(wanted, key=lambda text: (text.count("::"), text)):
-        deck = col.decks.new_deck_legacy(False)
-        deck["name"] = name
-        deck["conf"] = preset_id
-        ids[name] = int(col.decks.add_deck_legacy(deck).id)
+
+    def add() -> None:
+        for name in sorted(wanted, key=lambda text: (text.count("::"), text)):
+            deck = col.decks.new_deck_legacy(False)
+            deck["name"] = name
+            deck["conf"] = preset_id
+            ids[name] = int(col.decks.add_deck_legacy(deck).id)
+
+    assert col.db is not None
+    col.db.transact(add)  # one commit for all (each backend call would otherwise commit on its own)
     return ids
 
 
@@ -525,6 +532,7 @@ def export_package(cards: Sequence[ExportCard], preset: Preset, path: Path | str
     collection = _import_anki()
     from anki.cards import Card, FSRSMemoryState
     from anki.collection import AddNoteRequest, ExportAnkiPackageOptions
+    from anki.decks import DeckId
 
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
@@ -555,7 +563,7 @@ def export_package(cards: Sequence[ExportCard], preset: Preset, path: Path | str
                 note["Key"] = _card_html(card.key)
                 note.guid = note_guid(card.key)
                 note.tags = list(tag_names(card))
-                requests.append(AddNoteRequest(note=note, deck_id=decks[name]))
+                requests.append(AddNoteRequest(note=note, deck_id=DeckId(decks[name])))
             if requests:
                 col.add_notes(requests)
             card_ids = dict(col.db.all("select nid, id from cards"))
@@ -726,6 +734,8 @@ def _dlstudy_state(anki_type: int) -> int:
 
 
 def _read_collection(col: Collection, path: Path, kind: str, version: int, now: datetime) -> AnkiPackage:
+    db = col.db
+    assert db is not None
     timing_today = col.sched.today
     rollover = int(col.get_config("rollover", 4) or 0)
     today_date = _local_day(now, rollover)
@@ -743,7 +753,7 @@ def _read_collection(col: Collection, path: Path, kind: str, version: int, now: 
 
     answers: dict[int, list[AnkiAnswer]] = {}
     skipped: dict[int, int] = {}
-    for rid, cid, ease, ivl, last_ivl, factor, taken, kind_ in col.db.execute(
+    for rid, cid, ease, ivl, last_ivl, factor, taken, kind_ in db.execute(
             "select id, cid, ease, ivl, lastIvl, factor, time, type from revlog order by id"):
         if 1 <= ease <= 4 and kind_ in _ANSWER_KINDS:
             answers.setdefault(cid, []).append(
@@ -753,7 +763,7 @@ def _read_collection(col: Collection, path: Path, kind: str, version: int, now: 
 
     cards_by_note: dict[int, list[AnkiCard]] = {}
     for (cid, nid, did, odid, ord_, ctype, queue, due, ivl, factor, reps, lapses, left, odue, flags,
-         ) in col.db.execute(
+         ) in db.execute(
             "select id, nid, did, odid, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, flags"
             " from cards order by nid, ord"):
         deck_id = odid or did  # a card in a filtered deck belongs to its home deck
@@ -788,7 +798,7 @@ def _read_collection(col: Collection, path: Path, kind: str, version: int, now: 
             answers=tuple(answers.get(cid, ())), skipped_entries=skipped.get(cid, 0)))
 
     notes = []
-    for nid, guid, mid, tags, flds in col.db.execute("select id, guid, mid, tags, flds from notes order by id"):
+    for nid, guid, mid, tags, flds in db.execute("select id, guid, mid, tags, flds from notes order by id"):
         type_name, names = notetypes.get(mid, ("", []))
         values = flds.split("\x1f")
         pairs = tuple(zip(names or [f"Field {i + 1}" for i in range(len(values))], values, strict=False))
