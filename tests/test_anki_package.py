@@ -328,6 +328,38 @@ def test_reexport_updates_the_same_notes(tmp_path: Path, anki_dir: Path, now: da
     assert note_guid("calculus/1").startswith("dls") and note_guid("calculus/1").isalnum()
 
 
+def test_reads_a_package_exported_for_older_anki_versions(tmp_path: Path, anki_dir: Path, now: datetime) -> None:
+    cards = _cards(now)
+    package = tmp_path / "dlstudy.apkg"
+    export_package(cards, PRESET, package, now=now)
+    col = Collection(str(anki_dir / "phone.anki2"))
+    try:
+        _import(col, package)
+        legacy = anki_dir / "legacy.apkg"
+        col.export_anki_package(
+            out_path=str(legacy),
+            options=ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=False,
+                                             legacy=True),
+            limit=None)
+    finally:
+        col.close()
+    result = read_package(legacy)
+    assert result.version in (1, 2) and result.kind == "apkg"
+    assert {note.key for note in result.dlstudy_notes} == {card.key for card in cards}
+    by_key = {note.key: note for note in result.notes}
+    for card in cards:
+        read = by_key[card.key].card
+        assert read.state == card.state and read.suspended == card.suspended
+        assert [(a.rating, a.duration_ms) for a in read.answers] == [(log.rating, log.duration_ms) for log in card.logs]
+        assert by_key[card.key].question == card.question and by_key[card.key].answer == card.answer
+        if card.stability is not None:
+            assert read.stability == pytest.approx(card.stability, rel=1e-6)
+        if card.state == 2:
+            assert _local_day(read.due) == _local_day(card.due)
+        elif card.state in (1, 3) and _local_day(card.due) == _local_day(now):
+            assert read.due == card.due and read.step == card.step
+
+
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in entries.items():

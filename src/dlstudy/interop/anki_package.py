@@ -706,6 +706,8 @@ def _check_package(path: Path, limit: int) -> tuple[str, int]:
                     raise BadAnkiPackage(f"{name}: made by a newer Anki (package format {version}); "
                                          "update the anki package, or export with 'Support older Anki versions'")
             else:
+                version = 0
+            if version == 0:  # no metadata (or no version in it): a legacy package, by its collection
                 version = 2 if "collection.anki21" in entries else 1
             wanted = {3: "collection.anki21b", 2: "collection.anki21", 1: "collection.anki2"}.get(version)
             if wanted not in entries:
