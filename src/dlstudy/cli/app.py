@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from dlstudy import __version__
-from dlstudy.cli import cards, data, learn, review
+from dlstudy.cli import anki, cards, data, learn, review
 from dlstudy.errors import DlstudyError
 
 
@@ -36,6 +36,7 @@ app.add_typer(learn.app)  # check, next, start/done/skip/reset, goal, status, tr
 app.add_typer(review.app)  # review, config, stats
 app.add_typer(cards.app, name="card")
 app.add_typer(data.app)  # backup, restore, export, import, doctor
+app.add_typer(anki.app, name="anki")
 
 
 def _print_version(value: bool) -> None:

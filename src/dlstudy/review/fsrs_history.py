@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
+
+from dlstudy.days import local_day
 
 RATINGS = range(1, 5)
 
@@ -45,13 +47,6 @@ class Dataset:
     cards: list[list[_Review]]
     targets: list[tuple[datetime, int, int]]
     excluded: int
-
-
-def local_day(moment: datetime, day_start_hour: int, tz: tzinfo | None = None) -> date:
-    """The learner's day an answer belongs to: the local date, with the day starting at `day_start_hour`."""
-    if moment.tzinfo is None:
-        raise ValueError(f"answer time {moment.isoformat()} has no time zone")
-    return (moment.astimezone(tz) - timedelta(hours=day_start_hour)).date()
 
 
 def card_reviews(answers: Sequence[Answer], day_start_hour: int, tz: tzinfo | None = None) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from dlstudy.days import day_begins, local_day
 from dlstudy.guide import graph
 from dlstudy.guide.model import Guide, Topic
 from dlstudy.review.settings import ReviewSettings
@@ -17,11 +18,7 @@ from dlstudy.vocab import CardState
 
 def day_start(now: datetime, settings: ReviewSettings) -> datetime:
     """When the learner's current day began: the local clock's day-start hour (default 4:00)."""
-    local = now.astimezone()
-    start = local.replace(hour=settings.day_start_hour, minute=0, second=0, microsecond=0)
-    if local < start:
-        start -= timedelta(days=1)
-    return start
+    return day_begins(local_day(now, settings.day_start_hour), settings.day_start_hour)
 
 
 def topic_filter(guide: Guide, topics: list[Topic] | None = None, section_ids: list[str] | None = None,

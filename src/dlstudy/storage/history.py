@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from dlstudy.storage.models import ReviewLog, Setting, StudyCard
-from dlstudy.storage.rows import SCHEDULE_COLUMNS, Schedule
+from dlstudy.storage.rows import SCHEDULE_COLUMNS, LogRow, Schedule
 from dlstudy.storage.store import Store
 
 
@@ -40,3 +40,15 @@ def set_schedules(store: Store, schedules: dict[int, Schedule], settings: dict[s
             connection.execute(delete(Setting).where(Setting.key == key))
             if value is not None:
                 connection.execute(insert(Setting).values(key=key, value=json.dumps(value)))
+
+
+def logs_by_card(store: Store) -> dict[int, list[LogRow]]:
+    """Every answer with the card's schedule just before it, by card, oldest first."""
+    columns = [getattr(ReviewLog, name) for name in ("card_id", "rating", "reviewed_at", "duration_ms")]
+    prior = [getattr(ReviewLog, f"prior_{name}") for name in SCHEDULE_COLUMNS]
+    found: dict[int, list[LogRow]] = {}
+    with Session(store.engine) as session:
+        for row in session.execute(select(*columns, *prior).order_by(ReviewLog.card_id, ReviewLog.reviewed_at)):
+            found.setdefault(row.card_id, []).append(
+                LogRow(row.rating, row.reviewed_at, row.duration_ms, Schedule.from_columns(row._mapping, "prior_")))
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,7 @@ class Schedule:
     @classmethod
     def from_columns(cls, row: Any, prefix: str = "") -> Schedule:
         """The schedule held in a row's columns (attributes or mapping keys), optionally prefixed."""
-        get = row.__getitem__ if isinstance(row, dict) else lambda name: getattr(row, name)
+        get = row.__getitem__ if isinstance(row, Mapping) else lambda name: getattr(row, name)
         return cls(*(get(prefix + field.name) for field in fields(cls)))
 
 
@@ -52,6 +53,7 @@ class CardRow:
     suspended: bool
     buried_until: datetime | None
     removed: bool
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -79,3 +81,13 @@ class Answer:
     reviewed_at: datetime
     duration_ms: int
     prior_state: int
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One answer and the card's schedule just before it."""
+
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int
+    prior: Schedule

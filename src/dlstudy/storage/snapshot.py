@@ -33,6 +33,8 @@ class Snapshot:
     progress: list[dict[str, Any]]
     cards: list[dict[str, Any]]
     logs: list[dict[str, Any]]
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # new (question, answer) of own cards, by key
+    schedules_win: bool = False  # the file's schedules replace this database's (the caller compared them)
 
 
 def read(engine: Engine) -> Snapshot:
@@ -67,6 +69,7 @@ class MergeSummary:
     cards_updated: int = 0
     logs_added: int = 0
     logs_already_there: int = 0
+    texts_updated: int = 0
     renamed: list[str] = field(default_factory=list)
 
 
@@ -78,14 +81,16 @@ def merge(engine: Engine, snapshot: Snapshot, dry_run: bool = False) -> MergeSum
     - cards are matched by key; a card reviewed more recently in the file takes the file's
       schedule and text; one of your own cards with the same key but another creation time is a
       different card and comes in under a new key (the same one if the file is imported again);
-    - review logs are added unless the card already had an answer with the same time and rating.
+    - review logs are added unless the card already had an answer with the same time and rating;
+    - `texts` give some of the learner's own cards new text (edits made elsewhere).
     """
     summary = MergeSummary()
     with engine.connect() as connection, connection.begin() as transaction:
         _merge_settings(connection, snapshot.settings, summary)
         _merge_progress(connection, snapshot.progress, summary)
-        ids = _merge_cards(connection, snapshot.cards, summary)
+        ids = _merge_cards(connection, snapshot.cards, summary, snapshot.schedules_win)
         _merge_logs(connection, snapshot.logs, ids, summary)
+        _merge_texts(connection, snapshot.texts, summary)
         clear_guide_sync(connection)  # cards may now hold another guide's text: the next session syncs them
         if dry_run:
             transaction.rollback()
@@ -125,7 +130,8 @@ def _merge_progress(connection: Connection, progress: list[dict[str, Any]], summ
     summary.progress_added, summary.progress_updated = len(added), len(newer)
 
 
-def _merge_cards(connection: Connection, cards: list[dict[str, Any]], summary: MergeSummary) -> dict[str, int]:
+def _merge_cards(connection: Connection, cards: list[dict[str, Any]], summary: MergeSummary,
+                 schedules_win: bool) -> dict[str, int]:
     """Each file key's card id in the database after the merge."""
     mine_by_key = {row.key: row for row in connection.execute(
         select(StudyCard.id, StudyCard.key, StudyCard.created_at, StudyCard.last_review))}
@@ -144,7 +150,8 @@ def _merge_cards(connection: Connection, cards: list[dict[str, Any]], summary: M
             summary.cards_added += 1
             continue
         ids[file_key] = mine.id
-        if card["last_review"] is not None and (mine.last_review is None or card["last_review"] > mine.last_review):
+        newer = card["last_review"] is not None and (mine.last_review is None or card["last_review"] > mine.last_review)
+        if schedules_win or newer:
             connection.execute(update(StudyCard).where(StudyCard.id == mine.id)
                                .values(**{k: v for k, v in card.items() if k not in ("key", "created_at")}))
             summary.cards_updated += 1
@@ -171,6 +178,14 @@ def _merge_logs(connection: Connection, logs: list[dict[str, Any]], ids: dict[st
     for batch in _batches(added, 5000):
         connection.execute(insert(ReviewLog), batch)
     summary.logs_added = len(added)
+
+
+def _merge_texts(connection: Connection, texts: dict[str, tuple[str, str]], summary: MergeSummary) -> None:
+    for key, (question, answer) in texts.items():
+        changed = connection.execute(update(StudyCard).where(
+            StudyCard.key == key, StudyCard.source == Source.OWN,
+            (StudyCard.question != question) | (StudyCard.answer != answer)).values(question=question, answer=answer))
+        summary.texts_updated += changed.rowcount
 
 
 def _batches(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -265,7 +265,7 @@ def _existing(session: Session, card_id: int) -> StudyCard:
 
 def _card_row(row: StudyCard) -> CardRow:
     return CardRow(row.id, row.key, row.topic_id, row.source, row.question, row.answer, Schedule.from_columns(row),
-                   row.suspended, row.buried_until, row.removed)
+                   row.suspended, row.buried_until, row.removed, row.created_at)
 
 
 def _active() -> tuple[ColumnElement[bool], ...]:

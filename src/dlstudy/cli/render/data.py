@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -64,3 +66,25 @@ def doctor_report(damage: list[str], findings, repaired) -> RenderableType:
     if not damage and not any(f.problem and f.code not in fixed for f in findings):
         parts.append(Text("integrity ok; no problems found" if not repaired else "integrity ok; all repaired"))
     return Group(*parts)
+
+
+def anki_import_summary(summary: Any, dry_run: bool) -> RenderableType:
+    merged = summary.merge
+    rows = [
+        ("notes in the package", str(summary.notes)),
+        ("dlstudy cards found here", str(summary.matched)),
+        ("answers added", str(merged.logs_added)),
+        ("answers already here", str(summary.answers_already_here)),
+        ("schedules updated", str(merged.cards_updated)),
+        ("your own cards' text updated", str(merged.texts_updated)),
+    ]
+    if summary.unknown:
+        rows.append(("dlstudy cards not in this collection", f"{summary.unknown} (skipped)"))
+    if summary.others:
+        added = f"{summary.others_added} added as your own cards" if summary.others_added else \
+            "skipped (`--topic TOPIC` adds them as your own cards)"
+        rows.append(("other notes", f"{summary.others}: {added}"))
+    if summary.skipped_entries:
+        rows.append(("entries that are not answers", f"{summary.skipped_entries} (manual reschedules; left out)"))
+    heading = Text("dry run: nothing was written" if dry_run else "imported from Anki", style="bold")
+    return Group(heading, fields(rows))
