@@ -55,6 +55,7 @@ class Browser:
             [executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.events: list[dict[str, Any]] = []
+        self.pages: list[Page] = []
         self._next_id = 0
         try:
             url = self._wait_for_endpoint()
@@ -123,12 +124,20 @@ class Browser:
     def new_page(self, width: int = 1600, height: int = 1000, scale: float = 1.0) -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(self, session)
+        page = Page(self, session, target)
+        self.pages.append(page)
         for domain in ("Page", "Runtime", "Network", "Log"):
             page.send(f"{domain}.enable")
         page.send("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
         return page
+
+    def close_pages(self) -> None:
+        """Close every page opened so far and forget the events seen."""
+        for page in self.pages:
+            self.send("Target.closeTarget", {"targetId": page.target})
+        self.pages.clear()
+        self.events.clear()
 
     def close(self) -> None:
         ws = getattr(self, "ws", None)
@@ -151,9 +160,10 @@ class Browser:
 
 
 class Page:
-    def __init__(self, browser: Browser, session: str):
+    def __init__(self, browser: Browser, session: str, target: str):
         self.browser = browser
         self.session = session
+        self.target = target
 
     def send(self, method: str, params: dict[str, Any] | None = None, timeout: float | None = None
              ) -> dict[str, Any]:
