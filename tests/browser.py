@@ -235,8 +235,12 @@ class Page:
             self.send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": code,
                                                  "windowsVirtualKeyCode": key_code})
 
-    def screenshot(self, path: Path) -> Path:
-        data = self.send("Page.captureScreenshot", {"format": "png"}, timeout=60)["data"]
+    def screenshot(self, path: Path, clip: dict[str, float] | None = None) -> Path:
+        """A PNG of the viewport, or of `clip` ({x, y, width, height} in CSS pixels, scale 1)."""
+        params: dict[str, Any] = {"format": "png"}
+        if clip:
+            params["clip"] = {"scale": 1, **clip}
+        data = self.send("Page.captureScreenshot", params, timeout=60)["data"]
         path.write_bytes(base64.b64decode(data))
         return path
 

@@ -85,7 +85,7 @@ def shipped_map_data() -> MapData:
 
 
 def synthetic_map_data(count: int, seed: int = 1, sections: int = 20) -> MapData:
-    """A random layered guide of `count` topics: each requires 1–3 earlier ones, mostly nearby."""
+    """A random guide of `count` topics: each requires 1–3 earlier ones, so about 20-30 layers deep."""
     rng = random.Random(seed)
     statuses = ("learned", "learning", "skipped", "unlocked", "locked", "locked", "locked", "new")
     topics = []
@@ -95,7 +95,8 @@ def synthetic_map_data(count: int, seed: int = 1, sections: int = 20) -> MapData
             requires: tuple[str, ...] = ()
         else:
             k = rng.choice((1, 1, 2, 2, 3))
-            picks = {max(0, i - 1 - int(rng.expovariate(1 / 25))) for _ in range(k)}
+            picks = {rng.randrange(0, i) if rng.random() < 0.7 else rng.randrange(max(0, i - 40), i)
+                     for _ in range(k)}
             requires = tuple(f"t{p}" for p in sorted(picks))
         section = min(sections - 1, i // per_section)
         topics.append(MapTopic(

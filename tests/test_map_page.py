@@ -19,6 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from browser import Browser, Page, find_chromium
 from map_samples import GOAL, LEARNED, LEARNING, SKIPPED, shipped_map_data, synthetic_map_data
 
@@ -85,6 +87,23 @@ def test_barycenter_sweeps_remove_crossings_guide_order_would_have():
     assert layout_graph([[], [], [1], [0]]).crossings == 0
     assert layout_graph([[], [], [], [2], [0], [1]]).crossings == 0
     assert layout_graph([[], [], [], [2], [0], [1], [3], [4, 5], [3, 5]]).crossings == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 10_000), max_size=4), max_size=40))
+def test_any_acyclic_graph_gets_a_valid_layout(raw):
+    requires = [sorted({r % i for r in rs}) if i else [] for i, rs in enumerate(raw)]  # edges point back: acyclic
+    lay = layout_graph(requires)
+    assert len(lay.edges) == sum(len(r) for r in requires)
+    for t, prerequisites in enumerate(requires):
+        assert lay.layers[t] == 1 + max((lay.layers[p] for p in prerequisites), default=-1)
+    columns: dict[float, list[float]] = {}
+    for x, y in zip(lay.x, lay.y):
+        columns.setdefault(x, []).append(y)
+        assert 0 <= x <= lay.width and 0 <= y <= lay.height
+    for ys in columns.values():
+        ys.sort()
+        assert all(b - a >= 26 for a, b in zip(ys, ys[1:]))
 
 
 def test_a_cycle_does_not_stop_the_layout():
@@ -193,8 +212,9 @@ def test_the_shipped_guide_map_loads_offline_with_one_node_per_topic(browser, sh
     assert shot.stat().st_size > 10_000
     print(f"\nmap page, 214 topics: interactive {ready:.0f} ms after navigation start; screenshot {shot}")
     if os.environ.get("DLSTUDY_MAP_SCREENSHOT"):
-        big = open_map(browser, shipped_file, 1800, 1060, 2)
-        big.screenshot(Path(os.environ["DLSTUDY_MAP_SCREENSHOT"]))
+        big = open_map(browser, shipped_file, 1800, 1100, 2)
+        bottom = big.evaluate("document.getElementById('map-wrap').getBoundingClientRect().bottom")
+        big.screenshot(Path(os.environ["DLSTUDY_MAP_SCREENSHOT"]), {"x": 0, "y": 0, "width": 1800, "height": bottom})
 
 
 def test_statuses_have_their_colours(page, shipped):

@@ -23,7 +23,7 @@ import hashlib
 import html
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -388,13 +388,13 @@ def _map_svg(data: MapData, lay: Layout, index: dict[str, int]) -> str:
     out = [f'<svg id="map" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Prerequisite map"'
            f' data-width="{lay.width}" data-height="{lay.height}">',
            '<defs>'
-           '<marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
+           '<marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" '
            'orient="auto"><path d="M0 0L8 4L0 8z" class="arrowhead"/></marker>'
-           '<marker id="arrow-goal" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
+           '<marker id="arrow-goal" viewBox="0 0 8 8" refX="8" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" '
            'orient="auto"><path d="M0 0L8 4L0 8z" class="arrowhead-goal"/></marker>'
-           '<marker id="arrow-track" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
+           '<marker id="arrow-track" viewBox="0 0 8 8" refX="8" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" '
            'orient="auto"><path d="M0 0L8 4L0 8z" class="arrowhead-track"/></marker>'
-           '<marker id="arrow-hl" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
+           '<marker id="arrow-hl" viewBox="0 0 8 8" refX="8" refY="4" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" '
            'orient="auto"><path d="M0 0L8 4L0 8z" class="arrowhead-hl"/></marker>'
            '</defs>',
            '<g id="viewport">', '<g id="edges">']
@@ -749,14 +749,6 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def topic_order(topics: Iterable[MapTopic]) -> list[str]:
-    """The ids in the order the map's layers put them: by layer, then top to bottom (for tests)."""
-    listed = list(topics)
-    index = {t.id: i for i, t in enumerate(listed)}
-    lay = layout_graph([[index[r] for r in t.requires if r in index] for t in listed])
-    return [listed[i].id for i in sorted(range(len(listed)), key=lambda i: (lay.layers[i], lay.y[i]))]
-
-
 _CSS = """
 :root{--ink:#1f2328;--muted:#656d76;--line:#d0d7de;--paper:#fff;--panel:#f6f8fa;
 --learned:#2e9e5b;--learning:#f2a93b;--skipped:#8db4da;--unlocked:#ffffff;--new:#eef1f4;--locked:#c4c9cf;
@@ -819,12 +811,12 @@ background:#fff;color:var(--ink)}
 .node.nb .bg{stroke:var(--accent);stroke-width:2.5}
 .node.selected .bg{stroke:var(--accent);stroke-width:4;stroke-dasharray:none}
 .node.match .bg{stroke:#e8590c;stroke-width:4;stroke-dasharray:none}
-#map.searching .node:not(.match){opacity:.35}
-#map.searching .edge{opacity:.3}
-#map.focus .node:not(.selected):not(.nb){opacity:.45}
-#map.focus .edge:not(.hl){opacity:.25}
+#map.searching .node:not(.match) .bg,#map.focus .node:not(.selected):not(.nb) .bg{fill-opacity:.4;stroke-opacity:.4}
+#map.searching .node:not(.match) text,#map.focus .node:not(.selected):not(.nb) text{fill-opacity:.4}
+#map.searching .edge,#map.focus .edge:not(.hl){stroke-opacity:.15}
 .node:hover .bg{filter:brightness(.95)}
 .node:focus{outline:none}
+#map.far .node text{display:none}
 .hidden{display:none}
 #details{width:24rem;max-width:45vw;overflow:auto;padding:.8rem 1rem;background:var(--paper);
 border-left:1px solid var(--line);font-size:.9rem}
@@ -887,8 +879,13 @@ _JS = r"""
   // --- pan and zoom ---------------------------------------------------------------------------
   var view = { x: 0, y: 0, k: 1 };
   var frame = 0;
+  var far = null;
   function draw() {
     frame = 0;
+    if (far !== (view.k < 0.3)) {  // labels below 3.6 px cannot be read: skip drawing them
+      far = view.k < 0.3;
+      svg.classList.toggle("far", far);
+    }
     viewport.setAttribute("transform", "translate(" + view.x.toFixed(1) + "," + view.y.toFixed(1) +
       ") scale(" + view.k.toFixed(4) + ")");
   }
@@ -1016,7 +1013,7 @@ _JS = r"""
     var dl = el("dl");
     fact(dl, "Section", data.sections[t.s][1]);
     fact(dl, "Group", t.g);
-    fact(dl, "Goal", t.goal);
+    fact(dl, "What for", t.goal);
     if (t.lv) fact(dl, "Level", t.lv);
     if (t.tr.length) fact(dl, "Tracks", t.tr.join(", "));
     fact(dl, "Cards", t.c);
