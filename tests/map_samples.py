@@ -18,7 +18,7 @@ LEARNED = ("mlp", "activation-functions", "loss-functions-optimization", "probab
 LEARNING = ("cnn-fundamentals",)
 SKIPPED = ("capacity-overfitting",)
 GOAL = "object-detection"
-TRACK = "detection"
+TRACK = "generation"
 
 
 def _search_url(query: str) -> str:

@@ -1019,6 +1019,7 @@ _JS = r"""
     fact(dl, "Cards", t.c);
     fact(dl, "Mastery", t.m === null ? "no card answered yet" : Math.round(t.m * 100) + "% predicted recall");
     if (t.gp) fact(dl, "On the way", data.goal === j ? "this is your goal" : "on the path to your goal");
+    if (t.ot) fact(dl, "Your track", "this topic is on it");
     panel.appendChild(dl);
     panel.appendChild(topicList("Prerequisites", t.rq));
     panel.appendChild(topicList("Unlocks", unlocks[j]));
