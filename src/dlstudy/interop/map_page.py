@@ -186,14 +186,14 @@ def layout_graph(requires: Sequence[Sequence[int]], sections: Sequence[int] | No
     # Vertical coordinates (box centres): start stacked, then pull towards neighbours.
     half = [NODE_H / 2 + NODE_GAP / 2 if v < n else DUMMY_HALF for v in range(len(node_layer))]
     centre = [0.0] * len(node_layer)
-    for level in layers:
+    for members in layers:
         offset = 0.0
-        for i, v in enumerate(level):
+        for i, v in enumerate(members):
             if i:
-                offset += half[level[i - 1]] + half[v]
+                offset += half[members[i - 1]] + half[v]
             centre[v] = offset
         shift = offset / 2
-        for v in level:
+        for v in members:
             centre[v] -= shift
     weight = [1.0 if v < n else 2.0 for v in range(len(node_layer))]
     for sweep in range(6):
@@ -213,7 +213,7 @@ def layout_graph(requires: Sequence[Sequence[int]], sections: Sequence[int] | No
     top = min((centre[v] - half[v] for v in range(len(node_layer))), default=0.0)
     bottom = max((centre[v] + half[v] for v in range(len(node_layer))), default=0.0)
     offset_y = MARGIN - top
-    xs = tuple(MARGIN + layer[v] * (NODE_W + LAYER_GAP) for v in range(n))
+    xs = tuple(float(MARGIN + layer[v] * (NODE_W + LAYER_GAP)) for v in range(n))
     ys = tuple(round(centre[v] + offset_y - NODE_H / 2, 1) for v in range(n))
 
     def column_x(level: int) -> float:
@@ -221,7 +221,7 @@ def layout_graph(requires: Sequence[Sequence[int]], sections: Sequence[int] | No
 
     edges = []
     for p, t, dummies in chains:
-        points = [(xs[p] + NODE_W, centre[p] + offset_y)]
+        points: list[tuple[float, float]] = [(xs[p] + NODE_W, centre[p] + offset_y)]
         for d in dummies:
             y = centre[d] + offset_y
             points.append((column_x(node_layer[d]), y))
@@ -436,7 +436,7 @@ def _map_svg(data: MapData, lay: Layout, index: dict[str, int]) -> str:
     return "".join(out)
 
 
-def _page_data(data: MapData, lay: Layout, index: dict[str, int]) -> dict:
+def _page_data(data: MapData, lay: Layout, index: dict[str, int]) -> dict[str, object]:
     sections: list[list[str]] = []
     section_rank: dict[str, int] = {}
     tracks: list[str] = []
