@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from dlstudy import __version__
-from dlstudy.cli import anki, cards, data, learn, review
+from dlstudy.cli import anki, cards, data, learn, progress_map, review
 from dlstudy.errors import DlstudyError
 
 
@@ -33,7 +33,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(learn.app)  # check, next, start/done/skip/reset, goal, status, tree, show, search, paths
-app.add_typer(review.app)  # review, config, stats
+app.add_typer(review.app)  # review, config, stats, optimize
+app.add_typer(progress_map.app)  # map
 app.add_typer(cards.app, name="card")
 app.add_typer(data.app)  # backup, restore, export, import, doctor
 app.add_typer(anki.app, name="anki")
