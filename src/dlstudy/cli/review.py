@@ -46,6 +46,25 @@ def review(
         typer.echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
 
 
+@app.command()
+def undo() -> None:
+    """Undo the newest answer (from any session): the card goes back exactly as it was before it."""
+    from dlstudy.cli.session import interval
+    from dlstudy.errors import DlstudyError
+    from dlstudy.review.reviewer import undo_latest
+    from dlstudy.vocab import Rating
+
+    ctx = context()
+    undone = undo_latest(ctx.store())
+    if undone is None:
+        raise DlstudyError("nothing to undo: no answer has been given yet")
+    card = undone.card
+    typer.echo(f"undone: {Rating(undone.rating).label} on card {card.id} ({card.question}), "
+               f"answered {undone.answered_at.astimezone():%Y-%m-%d %H:%M}")
+    due = "now" if card.card.due <= ctx.now else f"in {interval(card.card.due - ctx.now)}"
+    typer.echo(f"the card is back as it was before that answer: due {due}")
+
+
 config_app = typer.Typer(help="Review settings: retention, daily limits, steps, day start, FSRS parameters.",
                          no_args_is_help=True)
 app.add_typer(config_app, name="config")
