@@ -262,7 +262,7 @@ def test_config(env):
 
 def test_own_cards(env):
     added = run(env, "card", "add", "b", "-q", "My question?", "-a", "My answer.")
-    assert added.stdout.strip() == "card 1 added to Topic B [b]"
+    assert added.stdout.startswith("card 1 added to Topic B [b]; your own cards are reviewed")
     assert run(env, "card", "edit", "1", "-a", "Better answer.").exit_code == 0
     cards = json.loads(run(env, "card", "list", "b", "--json").stdout)
     assert cards[0]["answer"] == "Better answer." and cards[0]["source"] == "own"

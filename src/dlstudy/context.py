@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from dlstudy.storage.store import Store
     from dlstudy.study.status import Statuses
 
+FIRST_RUN = "a new database for your progress"
 NOW_ENV = "DLSTUDY_NOW"  # tests fix the clock with an ISO timestamp
 
 
@@ -37,6 +38,7 @@ def read_clock() -> datetime:
 class AppContext:
     warn: Callable[[str], None]  # for what the learner should know but that does not stop the command
     as_json: bool = False
+    note: Callable[[str], None] | None = None  # for news the learner should hear once (a data folder created)
     now: datetime = field(default_factory=read_clock)
     _guide: Guide | None = field(default=None, init=False)
     _outline: Guide | None = field(default=None, init=False)
@@ -87,9 +89,12 @@ class AppContext:
 
             database, folder = paths.database_path(), paths.backups_dir()
             existed = database.is_file() and database.stat().st_size > 0
+            first_run = not database.exists()
             self._store = Store(open_database(database, self.now, folder))
             if existed and daily_backup:
                 self._daily_backup()
+            elif first_run and self.note is not None:
+                self.note(f"{FIRST_RUN}: {database} (`dlstudy paths` shows where everything lives)")
         return self._store
 
     def statuses(self) -> Statuses:

@@ -24,9 +24,10 @@ def card_add(
 
     ctx = context()
     target = resolve_topic(ctx.outline(), topic)
-    row = add_own_card(ctx.store(), target.id, question or typer.prompt("Question"), answer or typer.prompt("Answer"),
-                       ctx.now)
-    typer.echo(f"card {row.id} added to {target.title} [{target.id}]")
+    row = add_own_card(ctx.store(), target.id, typer.prompt("Question") if question is None else question,
+                       typer.prompt("Answer") if answer is None else answer, ctx.now)
+    typer.echo(f"card {row.id} added to {target.title} [{target.id}]; your own cards are reviewed from the next "
+               "session on, whatever the topic's status")
 
 
 @app.command("list")
@@ -37,14 +38,16 @@ def card_list(
 ) -> None:
     """Cards in your collection with due date, stability and lapses."""
     from dlstudy.cli import payloads
-    from dlstudy.cli.render.review import cards_table
+    from dlstudy.cli.render.review import NO_CARDS, cards_table
     from dlstudy.guide.lookup import resolve_topic
     from dlstudy.review.cards import list_cards
+    from dlstudy.vocab import LEECH_LAPSES
 
     ctx = context(as_json)
     topic_id = resolve_topic(ctx.outline(), topic).id if topic else None
     rows = list_cards(ctx.store(), topic_id, leeches)
-    report(ctx, lambda: payloads.cards_data(rows), lambda: cards_table(rows))
+    empty = f"No leeches: no card has been forgotten {LEECH_LAPSES} times or more." if leeches else NO_CARDS
+    report(ctx, lambda: payloads.cards_data(rows), lambda: cards_table(rows, ctx.now, empty))
 
 
 @app.command("edit")

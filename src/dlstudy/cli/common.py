@@ -18,9 +18,13 @@ def warn(message: str) -> None:
     typer.echo(f"dlstudy: warning: {message}", err=True)
 
 
+def note(message: str) -> None:
+    typer.echo(f"dlstudy: {message}", err=True)
+
+
 def context(as_json: bool = False) -> AppContext:
     """The command's context: the clock read once; the guide and the database opened when first used."""
-    return AppContext(warn=warn, as_json=as_json)
+    return AppContext(warn=warn, as_json=as_json, note=note)
 
 
 def confirm(question: str) -> bool:

@@ -14,6 +14,7 @@ from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
 
 if TYPE_CHECKING:
+    from dlstudy.guide.model import Topic
     from dlstudy.study.goals import StandingGoal
 
 app = typer.Typer()
@@ -51,6 +52,22 @@ def _set_status(name: str, status: Status, force: bool) -> None:
     added = change.cards_added
     typer.echo(f"{topic.title} [{topic.id}]: {status}"
                + (f"; {added} card{'s' if added != 1 else ''} added to your reviews" if added else ""))
+    if status == Status.NEW:
+        _reset_notes(ctx, topic)
+
+
+def _reset_notes(ctx: AppContext, topic: Topic) -> None:
+    """What a reset leaves as it is: the topics built on it, and its cards."""
+    from dlstudy.study.status import building_on
+
+    dependents = building_on(ctx.guide(), ctx.statuses(), topic)
+    if dependents:
+        typer.echo("topics you started or learned that build on it keep their status: "
+                   + ", ".join(f"{t.title} [{t.id}]" for t in dependents))
+    cards = len(ctx.store().cards(topic.id))
+    if cards:
+        typer.echo(f"its {cards} card{'s stay' if cards != 1 else ' stays'} in your reviews with their history "
+                   "(`dlstudy card suspend ID` stops one)")
 
 
 @app.command()
@@ -132,16 +149,13 @@ def goal_(
         raise DlstudyError("give one of TOPIC, --track NAME or --clear")
     ctx = context()
     if clear:
-        set_goal(ctx.store(), None)
-        typer.echo("goal cleared")
-    elif topic is not None:
-        target = resolve_topic(ctx.outline(), topic)
-        set_goal(ctx.store(), target)
-        typer.echo(f"goal: {target.title} [{target.id}]")
-    elif track is not None:
-        chosen = resolve_track(ctx.outline(), track)
-        set_goal(ctx.store(), chosen)
-        typer.echo(f"track: {chosen.title} [{chosen.id}]")
+        replaced = set_goal(ctx.store(), None)
+        typer.echo(f"goal cleared (was the {replaced[0]} {replaced[1]})" if replaced else "no goal was set")
+    elif topic is not None or track is not None:
+        target = resolve_topic(ctx.outline(), topic) if topic is not None else resolve_track(ctx.outline(), track or "")
+        replaced = set_goal(ctx.store(), target)
+        typer.echo(f"{'goal' if topic is not None else 'track'}: {target.title} [{target.id}]"
+                   + (f" (replaces the {replaced[0]} {replaced[1]}: one goal or track at a time)" if replaced else ""))
     else:
         current = _standing_goal(ctx)
         if current.topic is not None:
@@ -224,7 +238,9 @@ def search(
     if open_link:
         import webbrowser
 
-        webbrowser.open(urls[topics[0].id][0])
+        link = urls[topics[0].id][0]
+        if not webbrowser.open(link):
+            typer.echo(f"dlstudy: no browser could be opened; nothing was opened. The link:\n{link}", err=True)
 
 
 @app.command("paths")

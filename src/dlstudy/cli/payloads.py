@@ -43,7 +43,9 @@ def cards_data(rows) -> list[dict]:
     return [{"id": row.id, "key": row.key, "topic": row.topic_id, "source": row.source, "question": row.question,
              "answer": row.answer, "state": CardState(row.card.state).label, "due": row.card.due.isoformat(),
              "stability": row.card.stability, "difficulty": row.card.difficulty, "reps": row.card.reps,
-             "lapses": row.card.lapses, "suspended": row.suspended, "removed": row.removed} for row in rows]
+             "lapses": row.card.lapses, "suspended": row.suspended,
+             "buried_until": row.buried_until.isoformat() if row.buried_until else None,
+             "removed": row.removed} for row in rows]
 
 
 def stats_data(result) -> dict:

@@ -93,7 +93,7 @@ def config_get(name: Annotated[str, typer.Argument(help="Setting name.")]) -> No
     typer.echo(show(getattr(load_settings(context().store()), name)))
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})  # so that -3 is a value
 def config_set(
     name: Annotated[str, typer.Argument(help="Setting name.")],
     value: Annotated[list[str], typer.Argument(help="New value (steps and parameters may be several words).")],

@@ -9,17 +9,21 @@ from rich.text import Text
 from dlstudy.cli.render.common import fields, when
 from dlstudy.vocab import CardState
 
+NO_CARDS = "No cards yet: `dlstudy done TOPIC` adds a learned topic's cards, `dlstudy card add` your own."
 
-def cards_table(rows) -> RenderableType:
+
+def cards_table(rows, now, empty: str = NO_CARDS) -> RenderableType:
     if not rows:
-        return Text("No cards yet: `dlstudy done TOPIC` adds a learned topic's cards, `dlstudy card add` your own.")
+        return Text(empty)
     table = Table(box=None, padding=(0, 1))
     for column in ("id", "state", "due", "stability", "lapses"):
         table.add_column(column, no_wrap=True)
     table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
     table.add_column("question", min_width=24, ratio=1)
     for row in rows:
+        buried = row.buried_until is not None and row.buried_until > now
         flags = ", ".join(f for f, on in (("own", row.source == "own"), ("suspended", row.suspended),
+                                          (f"buried until {when(row.buried_until)}", buried),
                                           ("removed", row.removed)) if on)
         stability = f"{row.card.stability:.1f}d" if row.card.stability is not None else "-"
         question = Text(row.question)
@@ -40,7 +44,7 @@ def stats(result) -> RenderableType:
         ("reviews today", str(result.reviews_today)),
         ("streak", f"{result.streak_days} day{'s' if result.streak_days != 1 else ''}"),
         ("true retention (30 days)", retention),
-        ("next card due", when(result.next_due)),
+        ("next card due", "now" if result.next_due and result.next_due <= result.now else when(result.next_due)),
     ])]
     parts.append(Text("Due in the next 14 days", style="bold underline"))
     peak = max((count for _, count in result.forecast), default=0) or 1
