@@ -42,9 +42,16 @@ def refuse(message: str) -> None:
 
 
 def show(renderable: Any) -> None:
+    """Print a Rich view. A line made by `render.common.whole` (a path, a file name, a link) is printed
+    whole, never cut or wrapped by Rich, at any width and through a pipe: the terminal folds it, so it
+    copies as one piece."""
     from rich.console import Console
 
-    Console(highlight=False, markup=False).print(renderable)
+    from dlstudy.cli.render.common import parts
+
+    console = Console(highlight=False, markup=False)
+    for part, whole in parts(renderable):
+        console.print(part, soft_wrap=whole)
 
 
 def show_json(data: Any) -> None:

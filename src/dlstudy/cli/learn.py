@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import ForceOpt, JsonOpt, TopicArg, confirm, context, refuse, report, show
+from dlstudy.cli.common import ForceOpt, JsonOpt, TopicArg, confirm, context, refuse, report
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
@@ -25,14 +25,17 @@ def check(
     path: Annotated[
         Optional[Path], typer.Argument(help="Guide file to check (default: the guide in use).")
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Validate a study guide and print its summary, or every problem found (exit status 1)."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import guide_summary
     from dlstudy.guide.reader import load_guide
     from dlstudy.guide.summary import summarize
 
-    show(guide_summary(summarize(load_guide(path or paths.guide_path()))))
+    summary = summarize(load_guide(path or paths.guide_path()))
+    report(context(as_json), lambda: payloads.summary_data(summary), lambda: guide_summary(summary))
 
 
 def _set_status(name: str, status: Status, force: bool) -> None:
@@ -140,6 +143,7 @@ def goal_(
     topic: Annotated[Optional[str], typer.Argument(help="Topic to aim at.")] = None,
     track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow a problem track instead.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget the standing goal.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Set (or show, or clear) the standing goal or track that `next` follows."""
     from dlstudy.guide.lookup import resolve_topic, resolve_track
@@ -147,7 +151,13 @@ def goal_(
 
     if sum((topic is not None, track is not None, clear)) > 1:
         raise DlstudyError("give one of TOPIC, --track NAME or --clear")
-    ctx = context()
+    ctx = context(as_json)
+    if as_json:
+        from dlstudy.cli import payloads
+
+        if topic is not None or track is not None or clear:
+            raise DlstudyError("--json shows the goal; it does not go with TOPIC, --track or --clear")
+        return report(ctx, payloads.goal_data(_standing_goal(ctx)), None)
     if clear:
         replaced = set_goal(ctx.store(), None)
         typer.echo(f"goal cleared (was the {replaced[0]} {replaced[1]})" if replaced else "no goal was set")
@@ -167,41 +177,50 @@ def goal_(
 
 
 @app.command()
-def status() -> None:
+def status(as_json: JsonOpt = False) -> None:
     """Progress per section and overall, topics in progress and the current goal."""
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import progress_report as view
     from dlstudy.study.progress import progress_report
 
-    ctx = context()
+    ctx = context(as_json)
     goal = _standing_goal(ctx)
-    show(view(progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track)))
+    result = progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track)
+    report(ctx, lambda: payloads.progress_data(result), lambda: view(result))
 
 
 @app.command()
 def tree(
     section: Annotated[Optional[str], typer.Argument(help="Only this section (id or part of its title).")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """The guide as a tree with a status mark on every topic."""
+    """The guide as a tree with a status mark on every topic (the marks are explained below it)."""
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import tree as view
     from dlstudy.guide.lookup import matching_sections
     from dlstudy.study.status import state_of
 
-    ctx = context()
+    ctx = context(as_json)
     guide, statuses = ctx.outline(), ctx.statuses()
     section_ids = matching_sections(guide, section) if section else [s.id for s in guide.sections]
-    show(view(guide, {t: state_of(guide, statuses, t) for t in guide.topics}, section_ids))
+    states: dict[str, str] = {t: state_of(guide, statuses, t) for t in guide.topics}
+    report(ctx, lambda: payloads.tree_data(guide, states, section_ids), lambda: view(guide, states, section_ids))
 
 
 @app.command("show")
-def show_(topic: TopicArg) -> None:
-    """Everything about one topic: prerequisites and their status, what it unlocks, searches, cards."""
+def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
+    """Everything about one topic: prerequisites and their status, what it unlocks, searches, its cards."""
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import topic_details as view
     from dlstudy.guide.lookup import resolve_topic
+    from dlstudy.review.cards import list_cards
     from dlstudy.study.progress import topic_details
 
-    ctx = context()
+    ctx = context(as_json)
     guide = ctx.guide()
-    show(view(topic_details(guide, ctx.statuses(), resolve_topic(guide, topic))))
+    details = topic_details(guide, ctx.statuses(), resolve_topic(guide, topic))
+    cards = list_cards(ctx.store(), details.topic.id)
+    report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
 
 
 @app.command()
@@ -244,15 +263,12 @@ def search(
 
 
 @app.command("paths")
-def paths_() -> None:
+def paths_(as_json: JsonOpt = False) -> None:
     """Where the database, the guide, the settings and the backups live."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import data_paths
 
-    database = paths.database_path()
-    show(data_paths([
-        ("database", str(database)),
-        ("guide", str(paths.guide_path())),
-        ("config", f"{database} (settings are kept in the database)"),
-        ("backups", str(paths.backups_dir())),
-    ]))
+    rows = [("database", str(paths.database_path())), ("guide", str(paths.guide_path())),
+            ("config", str(paths.database_path())), ("backups", str(paths.backups_dir()))]
+    report(context(as_json), lambda: payloads.paths_data(rows), lambda: data_paths(rows))

@@ -71,14 +71,17 @@ app.add_typer(config_app, name="config")
 
 
 @config_app.command("list")
-def config_list() -> None:
+def config_list(as_json: JsonOpt = False) -> None:
     """Every setting with its value."""
-    from dataclasses import asdict
-
+    from dlstudy.cli import payloads
     from dlstudy.review.config import load_settings
     from dlstudy.review.settings import show
 
-    for name, value in asdict(load_settings(context().store())).items():
+    ctx = context(as_json)
+    values = payloads.settings_data(load_settings(ctx.store()))
+    if as_json:
+        return report(ctx, values, None)
+    for name, value in values.items():
         typer.echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
 
 

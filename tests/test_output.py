@@ -1,0 +1,79 @@
+"""Output a learner copies or a script reads: --json everywhere with one shape, nothing cut off."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+REPORTS = [("status",), ("show", "a"), ("tree",), ("goal",), ("config", "list"), ("backup", "--list"),
+           ("doctor",), ("paths",), ("check",), ("next",), ("search", "topic"), ("stats",), ("card", "list")]
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+
+
+def _keys(value, found):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            _keys(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _keys(item, found)
+    return found
+
+
+@pytest.mark.parametrize("command", REPORTS, ids=" ".join)
+def test_every_report_takes_json_in_one_shape(learner, command):
+    learner.ok("done", "a")
+    learner.ok("review", input="\n3\nq\n")
+    data = json.loads(learner.ok(*command, "--json").stdout)
+    assert isinstance(data, dict | list)
+    for key in _keys(data, set()):
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", key), key  # snake_case keys
+    times = [v for v in json.dumps(data).split('"') if ISO.match(v)]
+    assert all(t.endswith("+00:00") or re.search(r"[+-]\d\d:\d\d$", t) for t in times), times
+
+
+def _columns(learner, width):
+    learner.env = learner.env | {"COLUMNS": str(width)}
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_paths_names_and_links_are_never_cut(learner, width):
+    _columns(learner, width)
+    learner.ok("done", "a")
+    learner.ok("backup")
+    learner.ok("import", "--dry-run", str(_export(learner)))
+    out = learner.ok("paths").stdout
+    assert str(learner.database) in out.splitlines() or f"  {learner.database}" in out.splitlines()
+    assert learner.env["DLSTUDY_GUIDE"] in out
+    names = [p.name for p in learner.backups.iterdir()]
+    listing = learner.ok("backup", "--list").stdout
+    assert names and all(f"  {name}" in listing.splitlines() for name in names)
+    links = learner.ok("search", "topic", "--engine", "arxiv").stdout
+    assert "https://arxiv.org/search/?query=search+a&searchtype=all" in links
+    assert str(learner.env["DLSTUDY_GUIDE"]) in learner.ok("check").stdout
+
+
+def _export(learner):
+    target = learner.home / "export.json"
+    learner.ok("export", str(target))
+    return target
+
+
+def test_status_keeps_section_names_readable_at_60_columns(learner):
+    _columns(learner, 60)
+    out = learner.ok("status").stdout
+    assert "Section 1" in out and "learning" in out
+
+
+def test_show_lists_the_topics_cards_with_due_dates(learner):
+    learner.ok("done", "a")
+    learner.ok("review", input="\n3\nq\n")
+    out = learner.ok("show", "a").stdout
+    assert "First about a?" in out and "Second about a?" in out and "2026-11-21 10:10" in out
+    waiting = learner.ok("show", "b").stdout
+    assert "First about b?" in waiting and "dlstudy done b" in waiting
+    data = json.loads(learner.ok("show", "a", "--json").stdout)
+    assert [c["question"] for c in data["cards"]] == ["First about a?", "Second about a?"]
