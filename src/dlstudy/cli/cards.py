@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import JsonOpt, TopicArg, YesOpt, confirm, context, refuse, report
+from dlstudy.cli.common import JsonOpt, TopicArg, YesOpt, complete_topic, confirm, context, refuse, report
 
 app = typer.Typer(help="Your own cards, and card management.", no_args_is_help=True)
 CardId = Annotated[int, typer.Argument(help="Card id, as `dlstudy card list` shows it.")]
@@ -32,7 +32,7 @@ def card_add(
 
 @app.command("list")
 def card_list(
-    topic: Annotated[Optional[str], typer.Argument(help="Only this topic.")] = None,
+    topic: Annotated[Optional[str], typer.Argument(help="Only this topic.", autocompletion=complete_topic)] = None,
     leeches: Annotated[bool, typer.Option("--leeches", help="Only cards forgotten 8 times or more.")] = False,
     as_json: JsonOpt = False,
 ) -> None:

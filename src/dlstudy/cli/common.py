@@ -8,7 +8,36 @@ import typer
 
 from dlstudy.context import AppContext
 
-TopicArg = Annotated[str, typer.Argument(help="Topic id, or an unambiguous part of its title.")]
+
+def _cached_outline() -> Any:
+    """The guide's outline from the cache, for shell completion: no database, nothing printed; None if unusable."""
+    from dlstudy import paths
+    from dlstudy.errors import DlstudyError
+    from dlstudy.guide import cache
+
+    try:
+        return cache.load(paths.guide_path(), paths.cache_dir(), outline=True)
+    except (DlstudyError, OSError):
+        return None
+
+
+def complete_topic(incomplete: str) -> list[str]:
+    guide = _cached_outline()
+    return [] if guide is None else [t for t in guide.topics if t.startswith(incomplete)]
+
+
+def complete_section(incomplete: str) -> list[str]:
+    guide = _cached_outline()
+    return [] if guide is None else [s.id for s in guide.sections if s.id.startswith(incomplete)]
+
+
+def complete_track(incomplete: str) -> list[str]:
+    guide = _cached_outline()
+    return [] if guide is None else [t.id for t in guide.tracks if t.id.startswith(incomplete)]
+
+
+TopicArg = Annotated[str, typer.Argument(help="Topic id, or an unambiguous part of its title.",
+                                         autocompletion=complete_topic)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Do not ask when prerequisites are unmet.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")]

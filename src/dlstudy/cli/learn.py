@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import ForceOpt, JsonOpt, TopicArg, confirm, context, refuse, report
+from dlstudy.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    TopicArg,
+    complete_section,
+    complete_topic,
+    complete_track,
+    confirm,
+    context,
+    refuse,
+    report,
+)
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
@@ -108,8 +119,10 @@ def _standing_goal(ctx: AppContext) -> StandingGoal:
 
 @app.command("next")
 def next_(
-    goal: Annotated[Optional[str], typer.Option("--goal", "-g", help="Print the learning path to this topic.")] = None,
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow one of the problem tracks.")] = None,
+    goal: Annotated[Optional[str], typer.Option("--goal", "-g", help="Print the learning path to this topic.",
+                                               autocompletion=complete_topic)] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow one of the problem tracks.",
+                                                autocompletion=complete_track)] = None,
     count: Annotated[int, typer.Option("-n", min=1, help="How many suggestions.")] = 5,
     show_all: Annotated[bool, typer.Option("--all", help="Every unlocked topic.")] = False,
     as_json: JsonOpt = False,
@@ -140,8 +153,9 @@ def next_(
 
 @app.command("goal")
 def goal_(
-    topic: Annotated[Optional[str], typer.Argument(help="Topic to aim at.")] = None,
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow a problem track instead.")] = None,
+    topic: Annotated[Optional[str], typer.Argument(help="Topic to aim at.", autocompletion=complete_topic)] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow a problem track instead.",
+                                                autocompletion=complete_track)] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget the standing goal.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -191,7 +205,8 @@ def status(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def tree(
-    section: Annotated[Optional[str], typer.Argument(help="Only this section (id or part of its title).")] = None,
+    section: Annotated[Optional[str], typer.Argument(help="Only this section (id or part of its title).",
+                                                               autocompletion=complete_section)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The guide as a tree with a status mark on every topic (the marks are explained below it)."""

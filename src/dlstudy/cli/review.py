@@ -6,16 +6,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import JsonOpt, context, report
+from dlstudy.cli.common import JsonOpt, complete_section, complete_topic, complete_track, context, report
 
 app = typer.Typer()
 
 
 @app.command()
 def review(
-    topic: Annotated[Optional[list[str]], typer.Option("--topic", help="Only cards of this topic.")] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", help="Only cards of this section (id).")] = None,
-    track: Annotated[Optional[list[str]], typer.Option("--track", help="Only cards of this track.")] = None,
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", help="Only cards of this topic.",
+                                                                  autocompletion=complete_topic)] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", help="Only cards of this section (id).",
+                                                                    autocompletion=complete_section)] = None,
+    track: Annotated[Optional[list[str]], typer.Option("--track", help="Only cards of this track.",
+                                                                  autocompletion=complete_track)] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after this many answers.")] = None,
 ) -> None:
     """Review due cards: Enter shows the answer, 1-4 (or a/h/g/e) rates it, u undo, b bury, s suspend, q quit."""
