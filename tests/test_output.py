@@ -77,3 +77,26 @@ def test_show_lists_the_topics_cards_with_due_dates(learner):
     assert "First about b?" in waiting and "dlstudy done b" in waiting
     data = json.loads(learner.ok("show", "a", "--json").stdout)
     assert [c["question"] for c in data["cards"]] == ["First about a?", "Second about a?"]
+
+
+def test_card_list_searches_question_and_answer_text(learner):
+    learner.ok("done", "a")
+    learner.ok("card", "add", "a", "-q", "What are residual connections?", "-a", "Identity shortcuts.")
+    out = learner.ok("card", "list", "--search", "shortcut").stdout
+    assert "residual connections" in out and "First about a" not in out
+    assert "No card has the words" in learner.ok("card", "list", "--search", "zebra").stdout
+    data = json.loads(learner.ok("card", "list", "--search", "Residual", "--json").stdout)
+    assert [row["question"] for row in data] == ["What are residual connections?"]
+
+
+def test_show_and_search_agree_on_typos(learner):
+    from learner import refused
+
+    shipped = learner.env.copy()
+    del shipped["DLSTUDY_GUIDE"]
+    learner.env = shipped
+    first = learner.ok("search", "trasformer", "-n", "1").stdout.splitlines()[0]
+    assert "[original-transformer]" in first
+    message = refused(learner.run("show", "trasformer"))
+    assert "did you mean: Original Transformer [original-transformer]" in message
+    assert "did you mean:" in refused(learner.run("show", "nosuchtopic"))

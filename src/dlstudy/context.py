@@ -13,7 +13,7 @@ from dlstudy import paths
 from dlstudy.errors import DlstudyError
 
 if TYPE_CHECKING:
-    from dlstudy.guide.model import Guide
+    from dlstudy.guide.model import Guide, Topic
     from dlstudy.guide.search import SearchIndex
     from dlstudy.storage.store import Store
     from dlstudy.study.status import Statuses
@@ -79,6 +79,21 @@ class AppContext:
             return index_tables(full), full.fingerprint
 
         return SearchIndex(outline, cache.derived(outline, paths.cache_dir(), "search", IndexTables, build))
+
+    def topic(self, name: str) -> Topic:
+        """The topic `name` names (see `guide.lookup.resolve_topic`); when none does, the refusal suggests
+        what `dlstudy search` finds first for the same words, so `show` and `search` agree on typos."""
+        from dlstudy.guide.lookup import UnknownTopic, resolve_topic
+
+        guide = self._guide or self.outline()
+        try:
+            return resolve_topic(guide, name)
+        except UnknownTopic:
+            index = self.search_index()
+            found = [hit.topic for hit in index.search(name, limit=3)] or index.nearest_titles(name)
+            hint = "; ".join(f"{t.title} [{t.id}]" for t in found)
+            raise UnknownTopic(f"no topic matches '{name}'" + (f"; did you mean: {hint}?" if hint else "")
+                               + "\n`dlstudy search WORDS` finds topics by any words") from None
 
     def store(self, daily_backup: bool = True) -> Store:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the

@@ -50,12 +50,11 @@ def check(
 
 
 def _set_status(name: str, status: Status, force: bool) -> None:
-    from dlstudy.guide.lookup import resolve_topic
     from dlstudy.study.status import blocking_prerequisites, set_status
 
     ctx = context()
     guide = ctx.guide()
-    topic = resolve_topic(guide, name)
+    topic = ctx.topic(name)
     missing = blocking_prerequisites(guide, ctx.statuses(), topic, status)
     if missing and not force:
         typer.echo(f"{topic.title} has unmet prerequisites: {', '.join(f'{t.title} [{t.id}]' for t in missing)}",
@@ -130,7 +129,7 @@ def next_(
     """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
     from dlstudy.cli import payloads
     from dlstudy.cli.render import learn as views
-    from dlstudy.guide.lookup import resolve_topic, resolve_track
+    from dlstudy.guide.lookup import resolve_track
     from dlstudy.review.config import load_settings
     from dlstudy.review.queue import queue_size
     from dlstudy.study.planning import learning_path, plan_next
@@ -138,7 +137,7 @@ def next_(
     ctx = context(as_json)
     guide, statuses = ctx.outline(), ctx.statuses()
     if goal is not None:
-        target = resolve_topic(guide, goal)
+        target = ctx.topic(goal)
         steps = learning_path(guide, statuses, target)
         report(ctx, lambda: payloads.learning_path_data(target, steps), lambda: views.learning_path(target, steps))
         return
@@ -160,7 +159,7 @@ def goal_(
     as_json: JsonOpt = False,
 ) -> None:
     """Set (or show, or clear) the standing goal or track that `next` follows."""
-    from dlstudy.guide.lookup import resolve_topic, resolve_track
+    from dlstudy.guide.lookup import resolve_track
     from dlstudy.study.goals import set_goal
 
     if sum((topic is not None, track is not None, clear)) > 1:
@@ -176,7 +175,7 @@ def goal_(
         replaced = set_goal(ctx.store(), None)
         typer.echo(f"goal cleared (was the {replaced[0]} {replaced[1]})" if replaced else "no goal was set")
     elif topic is not None or track is not None:
-        target = resolve_topic(ctx.outline(), topic) if topic is not None else resolve_track(ctx.outline(), track or "")
+        target = ctx.topic(topic) if topic is not None else resolve_track(ctx.outline(), track or "")
         replaced = set_goal(ctx.store(), target)
         typer.echo(f"{'goal' if topic is not None else 'track'}: {target.title} [{target.id}]"
                    + (f" (replaces the {replaced[0]} {replaced[1]}: one goal or track at a time)" if replaced else ""))
@@ -227,13 +226,12 @@ def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
     """Everything about one topic: prerequisites and their status, what it unlocks, searches, its cards."""
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import topic_details as view
-    from dlstudy.guide.lookup import resolve_topic
     from dlstudy.review.cards import list_cards
     from dlstudy.study.progress import topic_details
 
     ctx = context(as_json)
     guide = ctx.guide()
-    details = topic_details(guide, ctx.statuses(), resolve_topic(guide, topic))
+    details = topic_details(guide, ctx.statuses(), ctx.topic(topic))
     cards = list_cards(ctx.store(), details.topic.id)
     report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
 

@@ -23,7 +23,7 @@ def review(
 ) -> None:
     """Review due cards: Enter shows the answer, 1-4 (or a/h/g/e) rates it, u undo, b bury, s suspend, q quit."""
     from dlstudy.cli import session
-    from dlstudy.guide.lookup import matching_sections, resolve_topic, resolve_track
+    from dlstudy.guide.lookup import matching_sections, resolve_track
     from dlstudy.review.config import load_settings
     from dlstudy.review.queue import topic_filter
     from dlstudy.review.reviewer import Reviewer, sync_with_guide
@@ -32,7 +32,7 @@ def review(
     ctx = context()
     guide, store = ctx.outline(), ctx.store()  # the cards' text comes from the database
     sync_with_guide(store, guide.fingerprint, ctx.guide)
-    chosen = topic_filter(guide, [resolve_topic(guide, name) for name in topic or ()],
+    chosen = topic_filter(guide, [ctx.topic(name) for name in topic or ()],
                           [matching_sections(guide, name)[0] for name in section or ()],
                           [resolve_track(guide, name).id for name in track or ()])
     reviewer = Reviewer(guide, store, load_settings(store), chosen)

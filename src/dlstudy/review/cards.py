@@ -33,8 +33,14 @@ def own_card(store: Store, card_id: int, *, instead: str) -> CardRow:
     return row
 
 
-def list_cards(store: Store, topic_id: str | None = None, leeches: bool = False) -> list[CardRow]:
-    return store.cards(topic_id, min_lapses=LEECH_LAPSES if leeches else 0)
+def list_cards(store: Store, topic_id: str | None = None, leeches: bool = False, text: str = "") -> list[CardRow]:
+    """The collection's cards (of a topic, leeches only); with `text`, those whose question or answer
+    holds every one of its words (case, punctuation and plurals aside, as `search` reads words)."""
+    from dlstudy.guide.search import words
+
+    rows = store.cards(topic_id, min_lapses=LEECH_LAPSES if leeches else 0)
+    wanted = set(words(text))
+    return [row for row in rows if wanted <= set(words(f"{row.question} {row.answer}"))] if wanted else rows
 
 
 def add_own_card(store: Store, topic_id: str, question: str, answer: str, now: datetime) -> CardRow:
