@@ -100,3 +100,14 @@ def test_show_and_search_agree_on_typos(learner):
     message = refused(learner.run("show", "trasformer"))
     assert "did you mean: Original Transformer [original-transformer]" in message
     assert "did you mean:" in refused(learner.run("show", "nosuchtopic"))
+
+
+def test_tree_and_heatmap_explain_their_marks(learner):
+    learner.ok("done", "a")
+    tree = learner.ok("tree").stdout
+    assert "marks: ✓ learned  ~ learning  » skipped  ○ unlocked  · locked" in tree
+    stats = learner.ok("stats").stdout.splitlines()
+    heading = stats.index("Reviews, last 26 weeks (a column a week, Monday on top)")
+    months = stats[heading + 1].split()
+    assert months[0] == "May" and months[-1] == "Nov" and len(months) >= 6
+    assert any(line.startswith("key: · no reviews  ░▒▓█ fewer to more") for line in stats)

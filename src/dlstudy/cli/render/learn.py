@@ -123,7 +123,7 @@ def marks_legend() -> Text:
     """What the status marks mean, shown under every view that uses them."""
     legend = Text("marks: ", style="dim")
     for state, (symbol, style) in STATE_MARKS.items():
-        legend.append(symbol, style=style).append(f"\u00a0{state}  ", style="dim")  # a mark never leaves its word
+        legend.append(symbol, style=style).append(f" {state}  ", style="dim")
     return legend
 
 

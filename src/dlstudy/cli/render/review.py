@@ -77,11 +77,29 @@ def _heatmap(days) -> Text:
     offset = first.weekday() if first else 0
     cells = [None] * offset + [count for _, count in days]
     weeks = [cells[i:i + 7] for i in range(0, len(cells), 7)]
-    text = Text()
+    text = Text(_month_labels(first, len(weeks)) + "\n", style="dim") if first else Text()
     for weekday in range(7):
         for week in weeks:
             count = week[weekday] if weekday < len(week) else None
             shade = " " if count is None else shades[0 if count == 0 else 1 + min(3, 3 * count // peak)]
             text.append(shade if count else "·" if count == 0 else " ", style="green")
         text.append("\n")
+    text.append("key: ", style="dim").append("·", style="green").append(" no reviews  ", style="dim")
+    for shade in shades[1:]:
+        text.append(shade, style="green")
+    text.append(f" fewer to more (the busiest day had {peak})", style="dim")
     return text
+
+
+def _month_labels(first, weeks: int) -> str:
+    """A line naming each month above the week column where it starts."""
+    from datetime import timedelta
+
+    line = [" "] * (weeks + 3)
+    monday = first - timedelta(days=first.weekday())
+    for column in range(weeks):
+        day = monday + timedelta(weeks=column)
+        starts = column == 0 or (day + timedelta(days=6)).month != (day - timedelta(days=1)).month
+        if starts and all(c == " " for c in line[max(column - 1, 0):column + 3]):
+            line[column:column + 3] = (day + timedelta(days=6 if column else 0)).strftime("%b")
+    return "".join(line).rstrip()
