@@ -111,3 +111,9 @@ def test_tree_and_heatmap_explain_their_marks(learner):
     months = stats[heading + 1].split()
     assert months[0] == "May" and months[-1] == "Nov" and len(months) >= 6
     assert any(line.startswith("key: · no reviews  ░▒▓█ fewer to more") for line in stats)
+
+
+def test_import_reports_in_json_too(learner):
+    learner.ok("done", "a")
+    data = json.loads(learner.ok("import", "--dry-run", "--json", str(_export(learner))).stdout)
+    assert data["dry_run"] is True and data["cards_added"] == 0 and data["logs_already_there"] == 0

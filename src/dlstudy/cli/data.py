@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlstudy.cli.common import JsonOpt, YesOpt, confirm, context, refuse, report, show
+from dlstudy.cli.common import JsonOpt, YesOpt, confirm, context, refuse, report
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer()
@@ -94,20 +94,23 @@ def _refuse_overwrite(targets: list[Path], force: bool) -> None:
 def import_(
     file: Annotated[Path, typer.Argument(help="A file written by `dlstudy export`.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, but write nothing.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Merge an export into your data: newer statuses and schedules win, answers are added once."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.data import merge_summary
     from dlstudy.interop.export_format import read_json
     from dlstudy.review.config import setting_problem
     from dlstudy.storage import backups, snapshot
 
     checked = read_json(file, setting_problem)  # the whole file is checked before the database is touched
-    ctx = context()
+    ctx = context(as_json)
     store = ctx.store(daily_backup=dry_run)
     if not dry_run:
         backups.make(paths.database_path(), paths.backups_dir(), ctx.now, "before-import")
-    show(merge_summary(snapshot.merge(store.engine, checked, dry_run=dry_run), dry_run))
+    merged = snapshot.merge(store.engine, checked, dry_run=dry_run)
+    report(ctx, lambda: payloads.merge_data(merged, dry_run), lambda: merge_summary(merged, dry_run))
 
 
 @app.command()

@@ -142,3 +142,9 @@ def summary_data(summary) -> dict:
     data["tracks"] = [{"id": name, "topics": count} for name, count in summary.tracks]
     data["levels"] = [{"id": name, "topics": count} for name, count in summary.levels]
     return data
+
+
+def merge_data(summary, dry_run: bool) -> dict:
+    from dataclasses import asdict
+
+    return {"dry_run": dry_run, **asdict(summary)}

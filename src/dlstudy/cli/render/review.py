@@ -18,7 +18,7 @@ def cards_table(rows, now, empty: str = NO_CARDS) -> RenderableType:
     table = Table(box=None, padding=(0, 1))
     for column in ("id", "state", "due", "stability", "lapses"):
         table.add_column(column, no_wrap=True)
-    table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("topic", max_width=16, overflow="fold")  # an id is copied: folded, never cut
     table.add_column("question", min_width=24, ratio=1)
     for row in rows:
         buried = row.buried_until is not None and row.buried_until > now
