@@ -105,15 +105,27 @@ def test_show_and_search_agree_on_typos(learner):
 def test_tree_and_heatmap_explain_their_marks(learner):
     learner.ok("done", "a")
     tree = learner.ok("tree").stdout
-    assert "marks: ✓ learned  ~ learning  » skipped  ○ unlocked  · locked" in tree
+    assert "marks:  ✓ learned  ~ learning  » skipped  ○ unlocked  · locked" in tree
     stats = learner.ok("stats").stdout.splitlines()
     heading = stats.index("Reviews, last 26 weeks (a column a week, Monday on top)")
     months = stats[heading + 1].split()
     assert months[0] == "May" and months[-1] == "Nov" and len(months) >= 6
     assert any(line.startswith("key: · no reviews  ░▒▓█ fewer to more") for line in stats)
+    _columns(learner, 40)
+    narrow = learner.ok("tree").stdout
+    assert all(pair in narrow for pair in ("✓ learned", "~ learning", "» skipped", "○ unlocked", "· locked"))
 
 
 def test_import_reports_in_json_too(learner):
     learner.ok("done", "a")
     data = json.loads(learner.ok("import", "--dry-run", "--json", str(_export(learner))).stdout)
     assert data["dry_run"] is True and data["cards_added"] == 0 and data["logs_already_there"] == 0
+
+
+def test_wrapped_lines_in_next_and_search_keep_their_indent(learner):
+    _columns(learner, 30)
+    for command in (("next",), ("search", "topic")):
+        lines = learner.ok(*command).stdout.splitlines()
+        first = next(i for i, line in enumerate(lines) if line[:1].isdigit())
+        body = [line for line in lines[first:] if line and not line[0].isdigit()]
+        assert body and all(line.startswith("   ") for line in body), (command, lines)

@@ -119,12 +119,13 @@ def tree(guide, states: dict[str, str], section_ids: list[str]) -> RenderableTyp
     return Group(root, marks_legend())
 
 
-def marks_legend() -> Text:
-    """What the status marks mean, shown under every view that uses them."""
-    legend = Text("marks: ", style="dim")
-    for state, (symbol, style) in STATE_MARKS.items():
-        legend.append(symbol, style=style).append(f" {state}  ", style="dim")
-    return legend
+def marks_legend() -> RenderableType:
+    """What the status marks mean, shown under every view that uses them; a mark never parts from its word."""
+    from rich.columns import Columns
+
+    items = [Text("marks:", style="dim")]
+    items += [Text.assemble((symbol, style), (f" {state}", "dim")) for state, (symbol, style) in STATE_MARKS.items()]
+    return Columns(items, padding=(0, 2))
 
 
 def topic_details(details, cards=(), now=None) -> RenderableType:
