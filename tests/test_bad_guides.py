@@ -69,6 +69,7 @@ EXPECTED = {
     "self-loop.yaml": (20, "topic 'cnn', field 'requires': 'cnn' requires itself"),
     "too-few-cards.yaml": (30, "topic 'resnet', field 'cards': needs at least 2 cards, has 1"),
     "track-lists-topic-twice.yaml": (35, "track 'classification', field 'topics': lists a topic more than once"),
+    "level-without-topics.yaml": (51, "level 'vision-301', field 'topics': a level needs at least one topic"),
     "track-out-of-order.yaml": (35, "lists 'resnet' before its prerequisite 'cnn'"),
     "track-unknown-topic.yaml": (35, "unknown topic 'resnt' (did you mean 'resnet'?)"),
     "unknown-key-card.yaml": (22, "topic 'cnn', field 'cards': unknown key 'hint'; allowed: id, question, answer"),

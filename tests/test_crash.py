@@ -229,7 +229,7 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new_one(tmp_path, start
         return environment(home, guide, T0)
 
     reference = home_with_original(tmp_path / "reference")
-    writes = int(killed_after_write(reference, 0).removeprefix("writes: "))
+    writes = int(killed_after_write(reference, 0).rsplit("writes: ", 1)[1])
     after = shape(database(reference))
     assert after[0] == db.HEAD
 

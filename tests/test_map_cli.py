@@ -41,6 +41,7 @@ def test_the_map_of_the_shipped_guide_shows_the_learners_progress(tmp_path, brow
 def test_a_chosen_file_is_not_overwritten_without_force(tmp_path):
     target = tmp_path / "mine.html"
     target.write_text("keep me", encoding="utf-8")
+    assert run(tmp_path / "home", "status").exit_code == 0
     message = refused(run(tmp_path / "home", "map", str(target)))
     assert message == f"dlstudy: {target} already exists; use --force to overwrite\n"
     assert target.read_text(encoding="utf-8") == "keep me"
@@ -51,6 +52,7 @@ def test_a_chosen_file_is_not_overwritten_without_force(tmp_path):
 def test_an_unwritable_place_and_a_missing_browser_are_one_line_each(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
+    assert run(tmp_path / "home", "status").exit_code == 0  # the database exists: no first-run note below
     message = refused(run(tmp_path / "home", "map", str(blocker / "map.html")))
     assert message.startswith(f"dlstudy: {blocker / 'map.html'}: cannot write the map (")
     message = refused(run(tmp_path / "home", "map", "--open", BROWSER="false"))

@@ -88,10 +88,12 @@ def test_standing_goal_and_track(env):
     data = json.loads(run(env, "next", "--json").stdout)
     assert data["goal"] == "c" and data["suggestions"][0]["id"] == "c"
     assert "goal: Topic C" in run(env, "status").stdout
-    assert run(env, "goal", "--track", "main").stdout.strip() == "track: Track main [main]"
+    assert run(env, "goal", "--track", "main").stdout.strip() == \
+        "track: Track main [main] (replaces the topic c: one goal or track at a time)"
     data = json.loads(run(env, "next", "-n", "1", "--json").stdout)
     assert data["track"] == "main" and [s["id"] for s in data["suggestions"]] == ["b"]
-    assert run(env, "goal", "--clear").stdout.strip() == "goal cleared"
+    assert run(env, "goal", "--clear").stdout.strip() == "goal cleared (was the track main)"
+    assert run(env, "goal", "--clear").stdout.strip() == "no goal was set"
     assert "no goal set" in run(env, "goal").stdout
     bad = run(env, "next", "--track", "nope")
     assert bad.exit_code == 1 and "no track named 'nope'; tracks: main" in bad.stderr

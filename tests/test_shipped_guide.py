@@ -68,8 +68,9 @@ def test_problem_tracks_follow_the_top_down_paths(guide):
 
 def test_levels_cover_vision_and_language(guide):
     levels = {(level.domain, level.rank): level for level in guide.levels}
-    # the seed's Vision 301 has no topics, so the guide has no vision-301 level
+    # the seed's Vision 301 lists nothing, so the guide has no empty level for it
     assert set(levels) == {(d, r) for d in ("vision", "nlp") for r in (101, 201, 301)} - {("vision", 301)}
+    assert all(level.topic_ids for level in guide.levels) and all(track.topic_ids for track in guide.tracks)
     assert "image-classification" in levels["vision", 101].topic_ids
     assert "llm-agents" in levels["nlp", 301].topic_ids
 

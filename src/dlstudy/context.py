@@ -13,11 +13,12 @@ from dlstudy import paths
 from dlstudy.errors import DlstudyError
 
 if TYPE_CHECKING:
-    from dlstudy.guide.model import Guide
+    from dlstudy.guide.model import Guide, Topic
     from dlstudy.guide.search import SearchIndex
     from dlstudy.storage.store import Store
     from dlstudy.study.status import Statuses
 
+FIRST_RUN = "a new database for your progress"
 NOW_ENV = "DLSTUDY_NOW"  # tests fix the clock with an ISO timestamp
 
 
@@ -37,6 +38,7 @@ def read_clock() -> datetime:
 class AppContext:
     warn: Callable[[str], None]  # for what the learner should know but that does not stop the command
     as_json: bool = False
+    note: Callable[[str], None] | None = None  # for news the learner should hear once (a data folder created)
     now: datetime = field(default_factory=read_clock)
     _guide: Guide | None = field(default=None, init=False)
     _outline: Guide | None = field(default=None, init=False)
@@ -78,6 +80,21 @@ class AppContext:
 
         return SearchIndex(outline, cache.derived(outline, paths.cache_dir(), "search", IndexTables, build))
 
+    def topic(self, name: str) -> Topic:
+        """The topic `name` names (see `guide.lookup.resolve_topic`); when none does, the refusal suggests
+        what `dlstudy search` finds first for the same words, so `show` and `search` agree on typos."""
+        from dlstudy.guide.lookup import UnknownTopic, resolve_topic
+
+        guide = self._guide or self.outline()
+        try:
+            return resolve_topic(guide, name)
+        except UnknownTopic:
+            index = self.search_index()
+            found = [hit.topic for hit in index.search(name, limit=3)] or index.nearest_titles(name)
+            hint = "; ".join(f"{t.title} [{t.id}]" for t in found)
+            raise UnknownTopic(f"no topic matches '{name}'" + (f"; did you mean: {hint}?" if hint else "")
+                               + "\n`dlstudy search WORDS` finds topics by any words") from None
+
     def store(self, daily_backup: bool = True) -> Store:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
         command is about to take one of its own (which then counts as the day's)."""
@@ -87,9 +104,12 @@ class AppContext:
 
             database, folder = paths.database_path(), paths.backups_dir()
             existed = database.is_file() and database.stat().st_size > 0
+            first_run = not database.exists()
             self._store = Store(open_database(database, self.now, folder))
             if existed and daily_backup:
                 self._daily_backup()
+            elif first_run and self.note is not None:
+                self.note(f"{FIRST_RUN}: {database} (`dlstudy paths` shows where everything lives)")
         return self._store
 
     def statuses(self) -> Statuses:

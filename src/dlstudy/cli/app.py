@@ -28,7 +28,7 @@ app = typer.Typer(
     cls=_ErrorBoundary,
     help="A study companion for the deep-learning study guide: what to learn next, reviews, search.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; topic, section and track names complete
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

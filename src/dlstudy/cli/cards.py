@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import JsonOpt, TopicArg, YesOpt, confirm, context, refuse, report
+from dlstudy.cli.common import JsonOpt, TopicArg, YesOpt, complete_topic, confirm, context, refuse, report
 
 app = typer.Typer(help="Your own cards, and card management.", no_args_is_help=True)
 CardId = Annotated[int, typer.Argument(help="Card id, as `dlstudy card list` shows it.")]
@@ -19,32 +19,36 @@ def card_add(
     answer: Annotated[Optional[str], typer.Option("--answer", "-a", help="The answer.")] = None,
 ) -> None:
     """Add a card of your own to a topic (asks for the question and answer if not given)."""
-    from dlstudy.guide.lookup import resolve_topic
     from dlstudy.review.cards import add_own_card
 
     ctx = context()
-    target = resolve_topic(ctx.outline(), topic)
-    row = add_own_card(ctx.store(), target.id, question or typer.prompt("Question"), answer or typer.prompt("Answer"),
-                       ctx.now)
-    typer.echo(f"card {row.id} added to {target.title} [{target.id}]")
+    target = ctx.topic(topic)
+    row = add_own_card(ctx.store(), target.id, typer.prompt("Question") if question is None else question,
+                       typer.prompt("Answer") if answer is None else answer, ctx.now)
+    typer.echo(f"card {row.id} added to {target.title} [{target.id}]; your own cards are reviewed from the next "
+               "session on, whatever the topic's status")
 
 
 @app.command("list")
 def card_list(
-    topic: Annotated[Optional[str], typer.Argument(help="Only this topic.")] = None,
+    topic: Annotated[Optional[str], typer.Argument(help="Only this topic.", autocompletion=complete_topic)] = None,
     leeches: Annotated[bool, typer.Option("--leeches", help="Only cards forgotten 8 times or more.")] = False,
+    text: Annotated[str, typer.Option("--search", "-s", help="Only cards whose question or answer has these words.")]
+    = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Cards in your collection with due date, stability and lapses."""
     from dlstudy.cli import payloads
-    from dlstudy.cli.render.review import cards_table
-    from dlstudy.guide.lookup import resolve_topic
+    from dlstudy.cli.render.review import NO_CARDS, cards_table
     from dlstudy.review.cards import list_cards
+    from dlstudy.vocab import LEECH_LAPSES
 
     ctx = context(as_json)
-    topic_id = resolve_topic(ctx.outline(), topic).id if topic else None
-    rows = list_cards(ctx.store(), topic_id, leeches)
-    report(ctx, lambda: payloads.cards_data(rows), lambda: cards_table(rows))
+    topic_id = ctx.topic(topic).id if topic else None
+    rows = list_cards(ctx.store(), topic_id, leeches, text)
+    empty = f"No leeches: no card has been forgotten {LEECH_LAPSES} times or more." if leeches else NO_CARDS
+    empty = f"No card has the words '{text}'; `dlstudy search {text}` looks through the guide." if text else empty
+    report(ctx, lambda: payloads.cards_data(rows), lambda: cards_table(rows, ctx.now, empty))
 
 
 @app.command("edit")

@@ -8,7 +8,36 @@ import typer
 
 from dlstudy.context import AppContext
 
-TopicArg = Annotated[str, typer.Argument(help="Topic id, or an unambiguous part of its title.")]
+
+def _cached_outline() -> Any:
+    """The guide's outline from the cache, for shell completion: no database, nothing printed; None if unusable."""
+    from dlstudy import paths
+    from dlstudy.errors import DlstudyError
+    from dlstudy.guide import cache
+
+    try:
+        return cache.load(paths.guide_path(), paths.cache_dir(), outline=True)
+    except (DlstudyError, OSError):
+        return None
+
+
+def complete_topic(incomplete: str) -> list[str]:
+    guide = _cached_outline()
+    return [] if guide is None else [t for t in guide.topics if t.startswith(incomplete)]
+
+
+def complete_section(incomplete: str) -> list[str]:
+    guide = _cached_outline()
+    return [] if guide is None else [s.id for s in guide.sections if s.id.startswith(incomplete)]
+
+
+def complete_track(incomplete: str) -> list[str]:
+    guide = _cached_outline()
+    return [] if guide is None else [t.id for t in guide.tracks if t.id.startswith(incomplete)]
+
+
+TopicArg = Annotated[str, typer.Argument(help="Topic id, or an unambiguous part of its title.",
+                                         autocompletion=complete_topic)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Do not ask when prerequisites are unmet.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")]
@@ -18,9 +47,13 @@ def warn(message: str) -> None:
     typer.echo(f"dlstudy: warning: {message}", err=True)
 
 
+def note(message: str) -> None:
+    typer.echo(f"dlstudy: {message}", err=True)
+
+
 def context(as_json: bool = False) -> AppContext:
     """The command's context: the clock read once; the guide and the database opened when first used."""
-    return AppContext(warn=warn, as_json=as_json)
+    return AppContext(warn=warn, as_json=as_json, note=note)
 
 
 def backup_before(ctx: AppContext, reason: str) -> None:
@@ -46,9 +79,16 @@ def refuse(message: str) -> None:
 
 
 def show(renderable: Any) -> None:
+    """Print a Rich view. A line made by `render.common.whole` (a path, a file name, a link) is printed
+    whole, never cut or wrapped by Rich, at any width and through a pipe: the terminal folds it, so it
+    copies as one piece."""
     from rich.console import Console
 
-    Console(highlight=False, markup=False).print(renderable)
+    from dlstudy.cli.render.common import parts
+
+    console = Console(highlight=False, markup=False)
+    for part, whole in parts(renderable):
+        console.print(part, soft_wrap=whole)
 
 
 def show_json(data: Any) -> None:

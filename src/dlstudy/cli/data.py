@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlstudy.cli.common import YesOpt, confirm, context, refuse, show
+from dlstudy.cli.common import JsonOpt, YesOpt, confirm, context, refuse, report
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer()
@@ -16,17 +16,20 @@ app = typer.Typer()
 @app.command()
 def backup(
     listing: Annotated[bool, typer.Option("--list", help="List the backups instead of making one.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Make a backup of the database now (the newest `backups_kept` are kept), or list them."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.data import backup_list
     from dlstudy.review.config import load_settings
     from dlstudy.storage import backups
 
     folder = paths.backups_dir()
-    if listing:
-        show(backup_list(folder, backups.listed(folder)))
-        return
+    if listing or as_json:  # --json lists: making a backup reports nothing to read
+        found = backups.listed(folder)
+        return report(context(as_json), lambda: payloads.backups_data(folder, found),
+                      lambda: backup_list(folder, found))
     ctx = context()
     store = ctx.store(daily_backup=False)  # refuses a damaged or foreign file before anything is copied
     made = backups.make(paths.database_path(), folder, ctx.now, "manual")
@@ -91,35 +94,38 @@ def _refuse_overwrite(targets: list[Path], force: bool) -> None:
 def import_(
     file: Annotated[Path, typer.Argument(help="A file written by `dlstudy export`.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, but write nothing.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Merge an export into your data: newer statuses and schedules win, answers are added once."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.data import merge_summary
     from dlstudy.interop.export_format import read_json
     from dlstudy.review.config import setting_problem
     from dlstudy.storage import backups, snapshot
 
     checked = read_json(file, setting_problem)  # the whole file is checked before the database is touched
-    ctx = context()
+    ctx = context(as_json)
     store = ctx.store(daily_backup=dry_run)
     if not dry_run:
         backups.make(paths.database_path(), paths.backups_dir(), ctx.now, "before-import")
-    show(merge_summary(snapshot.merge(store.engine, checked, dry_run=dry_run), dry_run))
+    merged = snapshot.merge(store.engine, checked, dry_run=dry_run)
+    report(ctx, lambda: payloads.merge_data(merged, dry_run), lambda: merge_summary(merged, dry_run))
 
 
 @app.command()
-def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs that are safe.")] = False) -> None:
+def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs that are safe.")] = False,
+           as_json: JsonOpt = False) -> None:
     """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
     from dlstudy import paths
-    from dlstudy.cli.render.data import doctor_report
     from dlstudy.storage import backups, checks
 
-    ctx = context()
+    ctx = context(as_json)
     database = paths.database_path()
     topic_ids = set(ctx.outline().topics)
     damage = checks.integrity(database) if database.exists() else []
     if damage:
-        show(doctor_report(damage, [], []))
+        _doctor_report(ctx, damage, [], [])
         raise typer.Exit(1)
     store = ctx.store()  # refuses what is not a dlstudy database, with its own message
     findings = checks.examine(store.engine, topic_ids, ctx.now)
@@ -127,7 +133,15 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
     if fix and any(f.repair for f in findings):
         backups.make(database, paths.backups_dir(), ctx.now, "before-doctor-fix")
         repaired = checks.repair(store.engine, findings, topic_ids, ctx.now)
-    show(doctor_report([], findings, repaired))
+    _doctor_report(ctx, [], findings, repaired)
     repaired_codes = {f.code for f in repaired}
     if any(f.problem and f.code not in repaired_codes for f in findings):
         raise typer.Exit(1)
+
+
+def _doctor_report(ctx, damage, findings, repaired) -> None:
+    from dlstudy.cli import payloads
+    from dlstudy.cli.render.data import doctor_report
+
+    report(ctx, lambda: payloads.doctor_data(damage, findings, repaired),
+           lambda: doctor_report(damage, findings, repaired))

@@ -8,12 +8,24 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import ForceOpt, JsonOpt, TopicArg, confirm, context, refuse, report, show
+from dlstudy.cli.common import (
+    ForceOpt,
+    JsonOpt,
+    TopicArg,
+    complete_section,
+    complete_topic,
+    complete_track,
+    confirm,
+    context,
+    refuse,
+    report,
+)
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
 
 if TYPE_CHECKING:
+    from dlstudy.guide.model import Topic
     from dlstudy.study.goals import StandingGoal
 
 app = typer.Typer()
@@ -24,23 +36,25 @@ def check(
     path: Annotated[
         Optional[Path], typer.Argument(help="Guide file to check (default: the guide in use).")
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Validate a study guide and print its summary, or every problem found (exit status 1)."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import guide_summary
     from dlstudy.guide.reader import load_guide
     from dlstudy.guide.summary import summarize
 
-    show(guide_summary(summarize(load_guide(path or paths.guide_path()))))
+    summary = summarize(load_guide(path or paths.guide_path()))
+    report(context(as_json), lambda: payloads.summary_data(summary), lambda: guide_summary(summary))
 
 
 def _set_status(name: str, status: Status, force: bool) -> None:
-    from dlstudy.guide.lookup import resolve_topic
     from dlstudy.study.status import blocking_prerequisites, set_status
 
     ctx = context()
     guide = ctx.guide()
-    topic = resolve_topic(guide, name)
+    topic = ctx.topic(name)
     missing = blocking_prerequisites(guide, ctx.statuses(), topic, status)
     if missing and not force:
         typer.echo(f"{topic.title} has unmet prerequisites: {', '.join(f'{t.title} [{t.id}]' for t in missing)}",
@@ -51,6 +65,22 @@ def _set_status(name: str, status: Status, force: bool) -> None:
     added = change.cards_added
     typer.echo(f"{topic.title} [{topic.id}]: {status}"
                + (f"; {added} card{'s' if added != 1 else ''} added to your reviews" if added else ""))
+    if status == Status.NEW:
+        _reset_notes(ctx, topic)
+
+
+def _reset_notes(ctx: AppContext, topic: Topic) -> None:
+    """What a reset leaves as it is: the topics built on it, and its cards."""
+    from dlstudy.study.status import building_on
+
+    dependents = building_on(ctx.guide(), ctx.statuses(), topic)
+    if dependents:
+        typer.echo("topics you started or learned that build on it keep their status: "
+                   + ", ".join(f"{t.title} [{t.id}]" for t in dependents))
+    cards = len(ctx.store().cards(topic.id))
+    if cards:
+        typer.echo(f"its {cards} card{'s stay' if cards != 1 else ' stays'} in your reviews with their history "
+                   "(`dlstudy card suspend ID` stops one)")
 
 
 @app.command()
@@ -88,8 +118,10 @@ def _standing_goal(ctx: AppContext) -> StandingGoal:
 
 @app.command("next")
 def next_(
-    goal: Annotated[Optional[str], typer.Option("--goal", "-g", help="Print the learning path to this topic.")] = None,
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow one of the problem tracks.")] = None,
+    goal: Annotated[Optional[str], typer.Option("--goal", "-g", help="Print the learning path to this topic.",
+                                               autocompletion=complete_topic)] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow one of the problem tracks.",
+                                                autocompletion=complete_track)] = None,
     count: Annotated[int, typer.Option("-n", min=1, help="How many suggestions.")] = 5,
     show_all: Annotated[bool, typer.Option("--all", help="Every unlocked topic.")] = False,
     as_json: JsonOpt = False,
@@ -97,7 +129,7 @@ def next_(
     """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
     from dlstudy.cli import payloads
     from dlstudy.cli.render import learn as views
-    from dlstudy.guide.lookup import resolve_topic, resolve_track
+    from dlstudy.guide.lookup import resolve_track
     from dlstudy.review.config import load_settings
     from dlstudy.review.queue import queue_size
     from dlstudy.study.planning import learning_path, plan_next
@@ -105,7 +137,7 @@ def next_(
     ctx = context(as_json)
     guide, statuses = ctx.outline(), ctx.statuses()
     if goal is not None:
-        target = resolve_topic(guide, goal)
+        target = ctx.topic(goal)
         steps = learning_path(guide, statuses, target)
         report(ctx, lambda: payloads.learning_path_data(target, steps), lambda: views.learning_path(target, steps))
         return
@@ -120,28 +152,33 @@ def next_(
 
 @app.command("goal")
 def goal_(
-    topic: Annotated[Optional[str], typer.Argument(help="Topic to aim at.")] = None,
-    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow a problem track instead.")] = None,
+    topic: Annotated[Optional[str], typer.Argument(help="Topic to aim at.", autocompletion=complete_topic)] = None,
+    track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow a problem track instead.",
+                                                autocompletion=complete_track)] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget the standing goal.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Set (or show, or clear) the standing goal or track that `next` follows."""
-    from dlstudy.guide.lookup import resolve_topic, resolve_track
+    from dlstudy.guide.lookup import resolve_track
     from dlstudy.study.goals import set_goal
 
     if sum((topic is not None, track is not None, clear)) > 1:
         raise DlstudyError("give one of TOPIC, --track NAME or --clear")
-    ctx = context()
+    ctx = context(as_json)
+    if as_json:
+        from dlstudy.cli import payloads
+
+        if topic is not None or track is not None or clear:
+            raise DlstudyError("--json shows the goal; it does not go with TOPIC, --track or --clear")
+        return report(ctx, payloads.goal_data(_standing_goal(ctx)), None)
     if clear:
-        set_goal(ctx.store(), None)
-        typer.echo("goal cleared")
-    elif topic is not None:
-        target = resolve_topic(ctx.outline(), topic)
-        set_goal(ctx.store(), target)
-        typer.echo(f"goal: {target.title} [{target.id}]")
-    elif track is not None:
-        chosen = resolve_track(ctx.outline(), track)
-        set_goal(ctx.store(), chosen)
-        typer.echo(f"track: {chosen.title} [{chosen.id}]")
+        replaced = set_goal(ctx.store(), None)
+        typer.echo(f"goal cleared (was the {replaced[0]} {replaced[1]})" if replaced else "no goal was set")
+    elif topic is not None or track is not None:
+        target = ctx.topic(topic) if topic is not None else resolve_track(ctx.outline(), track or "")
+        replaced = set_goal(ctx.store(), target)
+        typer.echo(f"{'goal' if topic is not None else 'track'}: {target.title} [{target.id}]"
+                   + (f" (replaces the {replaced[0]} {replaced[1]}: one goal or track at a time)" if replaced else ""))
     else:
         current = _standing_goal(ctx)
         if current.topic is not None:
@@ -153,41 +190,50 @@ def goal_(
 
 
 @app.command()
-def status() -> None:
+def status(as_json: JsonOpt = False) -> None:
     """Progress per section and overall, topics in progress and the current goal."""
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import progress_report as view
     from dlstudy.study.progress import progress_report
 
-    ctx = context()
+    ctx = context(as_json)
     goal = _standing_goal(ctx)
-    show(view(progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track)))
+    result = progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track)
+    report(ctx, lambda: payloads.progress_data(result), lambda: view(result))
 
 
 @app.command()
 def tree(
-    section: Annotated[Optional[str], typer.Argument(help="Only this section (id or part of its title).")] = None,
+    section: Annotated[Optional[str], typer.Argument(help="Only this section (id or part of its title).",
+                                                               autocompletion=complete_section)] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """The guide as a tree with a status mark on every topic."""
+    """The guide as a tree with a status mark on every topic (the marks are explained below it)."""
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import tree as view
     from dlstudy.guide.lookup import matching_sections
     from dlstudy.study.status import state_of
 
-    ctx = context()
+    ctx = context(as_json)
     guide, statuses = ctx.outline(), ctx.statuses()
     section_ids = matching_sections(guide, section) if section else [s.id for s in guide.sections]
-    show(view(guide, {t: state_of(guide, statuses, t) for t in guide.topics}, section_ids))
+    states: dict[str, str] = {t: state_of(guide, statuses, t) for t in guide.topics}
+    report(ctx, lambda: payloads.tree_data(guide, states, section_ids), lambda: view(guide, states, section_ids))
 
 
 @app.command("show")
-def show_(topic: TopicArg) -> None:
-    """Everything about one topic: prerequisites and their status, what it unlocks, searches, cards."""
+def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
+    """Everything about one topic: prerequisites and their status, what it unlocks, searches, its cards."""
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import topic_details as view
-    from dlstudy.guide.lookup import resolve_topic
+    from dlstudy.review.cards import list_cards
     from dlstudy.study.progress import topic_details
 
-    ctx = context()
+    ctx = context(as_json)
     guide = ctx.guide()
-    show(view(topic_details(guide, ctx.statuses(), resolve_topic(guide, topic))))
+    details = topic_details(guide, ctx.statuses(), ctx.topic(topic))
+    cards = list_cards(ctx.store(), details.topic.id)
+    report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
 
 
 @app.command()
@@ -225,19 +271,18 @@ def search(
     if open_link:
         import webbrowser
 
-        webbrowser.open(finding.link_to_open(topics, engine))
+        link = finding.link_to_open(topics, engine)
+        if not webbrowser.open(link):
+            typer.echo(f"dlstudy: no browser could be opened; nothing was opened. The link:\n{link}", err=True)
 
 
 @app.command("paths")
-def paths_() -> None:
+def paths_(as_json: JsonOpt = False) -> None:
     """Where the database, the guide, the settings and the backups live."""
     from dlstudy import paths
+    from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import data_paths
 
-    database = paths.database_path()
-    show(data_paths([
-        ("database", str(database)),
-        ("guide", str(paths.guide_path())),
-        ("config", f"{database} (settings are kept in the database)"),
-        ("backups", str(paths.backups_dir())),
-    ]))
+    rows = [("database", str(paths.database_path())), ("guide", str(paths.guide_path())),
+            ("config", str(paths.database_path())), ("backups", str(paths.backups_dir()))]
+    report(context(as_json), lambda: payloads.paths_data(rows), lambda: data_paths(rows))

@@ -6,21 +6,24 @@ from typing import Annotated, Optional
 
 import typer
 
-from dlstudy.cli.common import JsonOpt, context, report
+from dlstudy.cli.common import JsonOpt, complete_section, complete_topic, complete_track, context, report
 
 app = typer.Typer()
 
 
 @app.command()
 def review(
-    topic: Annotated[Optional[list[str]], typer.Option("--topic", help="Only cards of this topic.")] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", help="Only cards of this section (id).")] = None,
-    track: Annotated[Optional[list[str]], typer.Option("--track", help="Only cards of this track.")] = None,
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", help="Only cards of this topic.",
+                                                                  autocompletion=complete_topic)] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", help="Only cards of this section (id).",
+                                                                    autocompletion=complete_section)] = None,
+    track: Annotated[Optional[list[str]], typer.Option("--track", help="Only cards of this track.",
+                                                                  autocompletion=complete_track)] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after this many answers.")] = None,
 ) -> None:
     """Review due cards: Enter shows the answer, 1-4 (or a/h/g/e) rates it, u undo, b bury, s suspend, q quit."""
     from dlstudy.cli import session
-    from dlstudy.guide.lookup import matching_sections, resolve_topic, resolve_track
+    from dlstudy.guide.lookup import matching_sections, resolve_track
     from dlstudy.review.config import load_settings
     from dlstudy.review.queue import topic_filter
     from dlstudy.review.reviewer import Reviewer, sync_with_guide
@@ -29,7 +32,7 @@ def review(
     ctx = context()
     guide, store = ctx.outline(), ctx.store()  # the cards' text comes from the database
     sync_with_guide(store, guide.fingerprint, ctx.guide)
-    chosen = topic_filter(guide, [resolve_topic(guide, name) for name in topic or ()],
+    chosen = topic_filter(guide, [ctx.topic(name) for name in topic or ()],
                           [matching_sections(guide, name)[0] for name in section or ()],
                           [resolve_track(guide, name).id for name in track or ()])
     reviewer = Reviewer(guide, store, load_settings(store), chosen)
@@ -46,20 +49,42 @@ def review(
         typer.echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
 
 
+@app.command()
+def undo() -> None:
+    """Undo the newest answer (from any session): the card goes back exactly as it was before it."""
+    from dlstudy.cli.session import interval
+    from dlstudy.errors import DlstudyError
+    from dlstudy.review.reviewer import undo_latest
+    from dlstudy.vocab import Rating
+
+    ctx = context()
+    undone = undo_latest(ctx.store())
+    if undone is None:
+        raise DlstudyError("nothing to undo: no answer has been given yet")
+    card = undone.card
+    typer.echo(f"undone: {Rating(undone.rating).label} on card {card.id} ({card.question}), "
+               f"answered {undone.answered_at.astimezone():%Y-%m-%d %H:%M}")
+    due = "now" if card.card.due <= ctx.now else f"in {interval(card.card.due - ctx.now)}"
+    typer.echo(f"the card is back as it was before that answer: due {due}")
+
+
 config_app = typer.Typer(help="Review settings: retention, daily limits, steps, day start, FSRS parameters.",
                          no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 
 @config_app.command("list")
-def config_list() -> None:
+def config_list(as_json: JsonOpt = False) -> None:
     """Every setting with its value."""
-    from dataclasses import asdict
-
+    from dlstudy.cli import payloads
     from dlstudy.review.config import load_settings
     from dlstudy.review.settings import show
 
-    for name, value in asdict(load_settings(context().store())).items():
+    ctx = context(as_json)
+    values = payloads.settings_data(load_settings(ctx.store()))
+    if as_json:
+        return report(ctx, values, None)
+    for name, value in values.items():
         typer.echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
 
 
@@ -74,7 +99,7 @@ def config_get(name: Annotated[str, typer.Argument(help="Setting name.")]) -> No
     typer.echo(show(getattr(load_settings(context().store()), name)))
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})  # so that -3 is a value
 def config_set(
     name: Annotated[str, typer.Argument(help="Setting name.")],
     value: Annotated[list[str], typer.Argument(help="New value (steps and parameters may be several words).")],

@@ -62,8 +62,22 @@ class _Input:
 
 def run(reviewer: Reviewer, clock: Callable[[], datetime], limit: int | None,
         console: Console | None = None) -> int:
-    """Review until the queue is empty, the limit is reached or the learner quits; returns cards shown."""
+    """Review until the queue is empty, the limit is reached or the learner quits; returns cards shown.
+
+    Ctrl-C ends the session like `q` (every rating is already saved), then exits with status 130.
+    """
     console = console or Console(highlight=False, markup=False)
+    started = time.monotonic()
+    try:
+        return _loop(reviewer, clock, limit, console)
+    except KeyboardInterrupt:
+        console.print()
+        console.print(Text("Interrupted; every rating given is saved.", style="yellow"))
+        _summary(reviewer, clock(), time.monotonic() - started, console)
+        raise typer.Exit(130) from None
+
+
+def _loop(reviewer: Reviewer, clock: Callable[[], datetime], limit: int | None, console: Console) -> int:
     keys = _Input(console)
     guide = reviewer.guide
     started = time.monotonic()
@@ -72,6 +86,10 @@ def run(reviewer: Reviewer, clock: Callable[[], datetime], limit: int | None,
         now = clock()
         row = None if limit is not None and reviewer.answered >= limit else reviewer.next_card(now)
         if row is None:
+            if reviewer.can_undo() and _ask(keys, "No more cards.  u undo the last step  [Enter] or q quit: ",
+                                            {""}) == "u":
+                _command("u", None, reviewer, now, console)
+                continue
             if not shown:
                 console.print(Text("Nothing to review now.", style="bold"))
             break
@@ -115,14 +133,19 @@ def _ask(keys: _Input, prompt: str, accepted: set[str]) -> str | None:
         keys.console.print(Text(f"'{action}' is not a choice here", style="yellow"))
 
 
-def _command(action: str, row: CardRow, reviewer: Reviewer, now: datetime, console: Console) -> None:
+UNDONE = {"answer": "undone: the last card is back as it was", "bury": "undone: the card is no longer buried",
+          "suspend": "undone: the card is no longer suspended"}
+
+
+def _command(action: str, row: CardRow | None, reviewer: Reviewer, now: datetime, console: Console) -> None:
     try:
         if action == "u":
             if not reviewer.can_undo():
                 console.print(Text("nothing to undo", style="yellow"))
                 return
-            reviewer.undo()
-            console.print(Text("undone: the last card is back as it was", style="cyan"))
+            console.print(Text(UNDONE[reviewer.undo()], style="cyan"))
+        elif row is None:
+            return
         elif action == "b":
             reviewer.bury(row, now)
             console.print(Text("buried until tomorrow", style="cyan"))

@@ -338,6 +338,8 @@ class _GuideReader:
             ids = tuple(topic_id for topic_id, _ in members if topic_id in topic_nodes)
             if len(set(ids)) != len(ids):
                 self.problem(fields.get("topics"), "lists a topic more than once", context, "topics")
+            if not members and fields.get("topics") is not None:
+                self.problem(fields.get("topics"), f"a {kind} needs at least one topic", context, "topics")
             if field == "levels":
                 domain = self._slug(fields.get("domain"), context, "domain")
                 rank_node = fields.get("rank")

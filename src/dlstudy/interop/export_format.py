@@ -112,6 +112,9 @@ _TIMES = {name for spec in (PROGRESS_FIELDS, CARD_FIELDS, LOG_FIELDS) for name i
           if name.endswith(("_at", "due", "last_review", "_until"))}
 
 
+REQUIRED_PARTS = ("settings", "progress", "cards", "review_logs")
+
+
 # --- import: read and check the whole file first ---------------------------------------------------
 
 def read_json(source: Path, check_setting: SettingCheck) -> Snapshot:
@@ -145,7 +148,8 @@ def check(data: Any, where: str, check_setting: SettingCheck) -> Snapshot:
     if not isinstance(data.get("version"), int) or data["version"] > VERSION:
         raise TransferError(f"{where}: export format version {data.get('version')!r} is newer than this "
                             f"dlstudy reads ({VERSION}); upgrade dlstudy")
-    problems: list[str] = []
+    problems = [f"missing \"{part}\" (an export has settings, progress, cards and review_logs)"
+                for part in REQUIRED_PARTS if part not in data]
     settings = data.get("settings", {})
     if isinstance(settings, dict):
         problems += _settings_problems(settings, check_setting)

@@ -33,14 +33,26 @@ def own_card(store: Store, card_id: int, *, instead: str) -> CardRow:
     return row
 
 
-def list_cards(store: Store, topic_id: str | None = None, leeches: bool = False) -> list[CardRow]:
-    return store.cards(topic_id, min_lapses=LEECH_LAPSES if leeches else 0)
+def list_cards(store: Store, topic_id: str | None = None, leeches: bool = False, text: str = "") -> list[CardRow]:
+    """The collection's cards (of a topic, leeches only); with `text`, those whose question or answer
+    holds every one of its words (case, punctuation and plurals aside, as `search` reads words)."""
+    from dlstudy.guide.search import words
+
+    rows = store.cards(topic_id, min_lapses=LEECH_LAPSES if leeches else 0)
+    wanted = set(words(text))
+    return [row for row in rows if wanted <= set(words(f"{row.question} {row.answer}"))] if wanted else rows
 
 
 def add_own_card(store: Store, topic_id: str, question: str, answer: str, now: datetime) -> CardRow:
+    """A new card of the learner's own; refused without a question or an answer, or when the topic already
+    has a card asking the same question."""
     question, answer = question.strip(), answer.strip()
     if not question or not answer:
-        raise DlstudyError("a card needs a question and an answer")
+        raise DlstudyError("a card needs a question and an answer; nothing was added")
+    same = [row for row in store.cards(topic_id) if row.question.casefold() == question.casefold()]
+    if same:
+        raise DlstudyError(f"card {same[0].id} on this topic already asks this question; nothing was added "
+                           f"(`dlstudy card edit {same[0].id}` changes it)")
     return store.add_own_card(topic_id, question, answer, now)
 
 

@@ -41,12 +41,16 @@ def build_queue(guide: Guide, store: Store, now: datetime, settings: ReviewSetti
     """Learning cards due now, then reviews due today, then new cards (foundations first), within daily limits.
 
     With a limit, only that many cards are read: the session asks for the next card, not the whole queue.
+    With nothing else left, learning cards due within the learn-ahead limit are shown now (as in Anki).
     """
     start = day_start(now, settings)
     reviews_left, new_left = _left_today(store, start, settings)
     learning, reviews = store.due_cards(now, start + timedelta(days=1), topic_ids, reviews_left, limit)
     room = new_left if limit is None else min(new_left, limit - len(learning) - len(reviews))
-    return [*learning, *reviews, *_first_new_cards(guide, store, now, topic_ids, room)]
+    found = [*learning, *reviews, *_first_new_cards(guide, store, now, topic_ids, room)]
+    if found or not settings.learn_ahead:
+        return found
+    return store.due_cards(now, now, topic_ids, 0, limit, learning_until=_ahead(now, settings))[0]
 
 
 def queue_size(store: Store, now: datetime, settings: ReviewSettings, topic_ids: set[str] | None = None) -> int:
@@ -54,7 +58,14 @@ def queue_size(store: Store, now: datetime, settings: ReviewSettings, topic_ids:
     start = day_start(now, settings)
     reviews_left, new_left = _left_today(store, start, settings)
     counts = store.queue_counts(now, start + timedelta(days=1), topic_ids, reviews_left, new_left)
-    return counts.learning + counts.review + counts.new
+    total = counts.learning + counts.review + counts.new
+    if total or not settings.learn_ahead:
+        return total
+    return store.queue_counts(now, now, topic_ids, 0, 0, learning_until=_ahead(now, settings)).learning
+
+
+def _ahead(now: datetime, settings: ReviewSettings) -> datetime:
+    return now + timedelta(minutes=settings.learn_ahead)
 
 
 def _left_today(store: Store, start: datetime, settings: ReviewSettings) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """The one door a review session uses: the next card, what each rating would do, answer, undo, bury, suspend.
 
 Every answer is committed before `answer` returns. Undo goes back through this session's answers,
-newest first. A card another dlstudy changed meanwhile raises ConflictError and nothing is written.
+buries and suspensions, newest first; `undo_latest` undoes the newest answer on disk, from any session.
+A card another dlstudy changed meanwhile raises ConflictError and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,39 @@ from dlstudy.review.settings import ReviewSettings
 from dlstudy.storage.rows import CardRow, Schedule
 from dlstudy.storage.store import Store
 from dlstudy.vocab import Rating, SettingKey
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a session did that undo can take back."""
+
+    kind: str  # "answer", "bury" or "suspend"
+    card_id: int
+    log_id: int = 0  # answer: its review-log row
+    rating: int = 0  # answer: the rating given
+    buried_until: datetime | None = None  # bury: when it was buried until before
+
+
+@dataclass(frozen=True)
+class Undone:
+    card: CardRow  # as it is now, back as it was
+    rating: int
+    answered_at: datetime
+
+
+def undo_latest(store: Store) -> Undone | None:
+    """Undo the newest answer in the database (from any session); None when there is none.
+
+    Refused (ConflictError) when the card was answered again since, as a session's undo is.
+    """
+    latest = store.latest_answer()
+    if latest is None:
+        return None
+    log_id, card_id, rating, when = latest
+    store.undo(log_id)
+    card = store.card(card_id)
+    assert card is not None  # undo refuses a deleted card
+    return Undone(card, rating, when)
 
 
 def sync_with_guide(store: Store, fingerprint: str, full_guide: Callable[[], Guide]) -> None:
@@ -39,7 +73,7 @@ class Reviewer:
     settings: ReviewSettings
     topic_ids: set[str] | None = None  # only these topics' cards; None for all
     ratings: Counter[int] = field(default_factory=Counter)  # this session's answers by rating
-    _history: list[tuple[int, int]] = field(default_factory=list)  # (log id, rating), newest last
+    _history: list[Step] = field(default_factory=list)  # newest last
 
     @property
     def answered(self) -> int:
@@ -62,27 +96,38 @@ class Reviewer:
         """Save one answer in its own transaction; returns the card's new schedule."""
         after = outcomes[rating]
         log_id = self.store.answer(card.id, card.card, after, rating, now, duration_ms)
-        self._history.append((log_id, rating))
+        self._history.append(Step("answer", card.id, log_id, rating))
         self.ratings[rating] += 1
         return after
 
     def can_undo(self) -> bool:
         return bool(self._history)
 
-    def undo(self) -> None:
-        """Put the last answered card back exactly as it was before this session's latest answer."""
-        log_id, rating = self._history.pop()  # refused or not, it is no longer this session's to undo
-        self.store.undo(log_id)
-        self.ratings[rating] -= 1
+    def undo(self) -> str:
+        """Take back this session's latest answer, bury or suspension; returns which kind it was.
+
+        An answered card goes back exactly as it was before the answer.
+        """
+        step = self._history.pop()  # refused or not, it is no longer this session's to undo
+        if step.kind == "answer":
+            self.store.undo(step.log_id)
+            self.ratings[step.rating] -= 1
+        elif step.kind == "bury":
+            self.store.bury(step.card_id, step.buried_until)
+        else:
+            self.store.set_suspended(step.card_id, False)
+        return step.kind
 
     def bury(self, card: CardRow, now: datetime) -> datetime:
         """Hide the card until the learner's next day starts; returns when."""
         until = queue.day_start(now, self.settings) + timedelta(days=1)
-        self.store.bury(card.id, until)
+        before = self.store.bury(card.id, until)
+        self._history.append(Step("bury", card.id, buried_until=before))
         return until
 
     def suspend(self, card: CardRow) -> None:
         self.store.set_suspended(card.id, True)
+        self._history.append(Step("suspend", card.id))
 
     def next_due(self, now: datetime) -> datetime | None:
         return self.store.next_due(now)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import fsrs
+from fsrs.scheduler import FUZZ_RANGES
 
 from dlstudy.review.settings import ReviewSettings
 from dlstudy.storage.rows import Schedule
@@ -18,7 +21,7 @@ def _scheduler(settings: ReviewSettings) -> fsrs.Scheduler:
         learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps),
         relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps),
         maximum_interval=settings.maximum_interval,
-        enable_fuzzing=settings.fuzz,
+        enable_fuzzing=False,  # fuzz is applied by `outcomes`, seeded per card and review
     )
 
 
@@ -30,7 +33,11 @@ def _to_fsrs(card_id: int, card: Schedule) -> fsrs.Card:
 
 
 def outcomes(card_id: int, card: Schedule, now: datetime, settings: ReviewSettings) -> dict[int, Schedule]:
-    """What each rating would do, computed once: the preview shown is exactly what a rating records."""
+    """What each rating would do, computed once: the preview shown is exactly what a rating records.
+
+    Fuzz is seeded by the card and its number of answers, so the same state always previews the same
+    intervals (in two sessions, or after an undo); Easy is kept longer than Good and Good than Hard.
+    """
     scheduler = _scheduler(settings)
     current = _to_fsrs(card_id, card)
     now = now.astimezone(UTC)
@@ -40,7 +47,34 @@ def outcomes(card_id: int, card: Schedule, now: datetime, settings: ReviewSettin
         lapsed = rating == Rating.AGAIN and card.state == CardState.REVIEW
         results[rating] = Schedule(after.state.value, after.step, after.stability, after.difficulty, after.due,
                                     after.last_review, card.reps + 1, card.lapses + lapsed)
+    return _spread(results, now, random.Random(f"{card_id}:{card.reps}").random() if settings.fuzz else None,
+                   settings.maximum_interval)
+
+
+def _spread(results: dict[int, Schedule], now: datetime, fuzz: float | None, maximum: int) -> dict[int, Schedule]:
+    """Fuzz the day intervals with one seeded factor, then make Hard < Good < Easy, as Anki does."""
+    shortest = timedelta(0)
+    for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+        after = results[rating]
+        gap = after.due - now
+        if after.state == CardState.REVIEW:
+            days = gap.days if fuzz is None else _fuzzed(gap.days, fuzz, maximum)
+            if shortest >= timedelta(days=days):
+                days = min(shortest.days + 1, maximum)
+            gap = timedelta(days=days)
+            results[rating] = replace(after, due=now + gap)
+        shortest = max(shortest, gap)
     return results
+
+
+def _fuzzed(days: int, factor: float, maximum: int) -> int:
+    """py-fsrs's fuzz range for an interval, with the random draw replaced by `factor` (0 <= factor < 1)."""
+    if days < 2.5:
+        return days
+    delta = 1.0 + sum(r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES)
+    high = min(round(days + delta), maximum)
+    low = min(max(2, round(days - delta)), high)
+    return min(round(factor * (high - low + 1) + low), maximum)
 
 
 def retrievability(card_id: int, card: Schedule, now: datetime, settings: ReviewSettings) -> float:

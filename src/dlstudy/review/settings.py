@@ -29,6 +29,7 @@ class ReviewSettings:
     relearning_steps: tuple[int, ...] = (10,)  # minutes
     maximum_interval: int = 36500  # days
     day_start_hour: int = 4
+    learn_ahead: int = 20  # minutes: with nothing else left, learning cards due this soon are shown now
     fuzz: bool = True
     parameters: tuple[float, ...] = DEFAULT_PARAMETERS
     backups_kept: int = 20  # newest database backups kept; older ones are deleted
@@ -89,6 +90,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "relearning_steps": _steps,
     "maximum_interval": _number(int, 1, 36500),
     "day_start_hour": _number(int, 0, 23),
+    "learn_ahead": _number(int, 0, 1440),
     "fuzz": _boolean,
     "parameters": _parameters,
     "backups_kept": _number(int, 1, 1000),

@@ -28,6 +28,7 @@ class Stats:
     mastery: tuple[tuple[str, float, int], ...]  # (section title, mean predicted recall, cards)
     leeches: tuple[CardRow, ...]
     next_due: datetime | None
+    now: datetime  # when they were computed: a card due before it is due now
 
 
 def stats(guide: Guide, store: Store, now: datetime, settings: ReviewSettings) -> Stats:
@@ -63,4 +64,4 @@ def stats(guide: Guide, store: Store, now: datetime, settings: ReviewSettings) -
     mastery = tuple((s.title, sum(v) / len(v), len(v)) for s in guide.sections if (v := by_section.get(s.id)))
     leeches = tuple(row for row in cards if row.card.lapses >= LEECH_LAPSES)
     return Stats(per_day.get(today, 0), streak, retention, len(month), forecast, heatmap, mastery, leeches,
-                 store.next_due(now))
+                 store.next_due(now), now)

@@ -61,7 +61,9 @@ def _inspect(path: Path) -> tuple[set[str], str | None]:
     if not header:
         return set(), None
     if header != sqlite_files.HEADER:
-        raise DatabaseError(f"{path}: not a SQLite database; dlstudy leaves it untouched")
+        raise DatabaseError(f"{path}: not a SQLite database; dlstudy leaves it untouched: move it aside to "
+                            "start afresh, or replace it with a backup (`dlstudy backup --list`, then "
+                            "`dlstudy restore NAME`)")
     connection = sqlite_files.read_only(path)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

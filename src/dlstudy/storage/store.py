@@ -130,30 +130,44 @@ class Store:
         with Session(self.engine) as session, session.begin():
             _existing(session, card_id).suspended = suspended
 
-    def bury(self, card_id: int, until: datetime) -> None:
+    def bury(self, card_id: int, until: datetime | None) -> datetime | None:
+        """Hide the card until `until` (None: not buried); returns when it was buried until before."""
         with Session(self.engine) as session, session.begin():
-            _existing(session, card_id).buried_until = until
+            row = _existing(session, card_id)
+            before, row.buried_until = row.buried_until, until
+            return before
+
+    def latest_answer(self) -> tuple[int, int, int, datetime] | None:
+        """The newest review-log row: (log id, card id, rating, when), or None before the first answer."""
+        query = select(ReviewLog.id, ReviewLog.card_id, ReviewLog.rating, ReviewLog.reviewed_at) \
+            .order_by(ReviewLog.id.desc()).limit(1)
+        with Session(self.engine) as session:
+            found = session.execute(query).first()
+            return None if found is None else (found[0], found[1], found[2], found[3])
 
     def due_cards(self, now: datetime, review_until: datetime, topic_ids: set[str] | None,
-                  review_limit: int, limit: int | None = None) -> tuple[list[CardRow], list[CardRow]]:
-        """Learning and relearning cards due now, then review cards due before `review_until` (limited)."""
+                  review_limit: int, limit: int | None = None,
+                  learning_until: datetime | None = None) -> tuple[list[CardRow], list[CardRow]]:
+        """Learning and relearning cards due by `learning_until` (default now), then review cards due
+        before `review_until` (limited)."""
         base = select(StudyCard).where(*_shown(now, topic_ids))
         with Session(self.engine) as session:
             learning = session.scalars(base.where(StudyCard.state.in_((LEARNING, RELEARNING)),
-                                                  StudyCard.due <= now).order_by(StudyCard.due).limit(limit)).all()
+                                                  StudyCard.due <= (learning_until or now))
+                                       .order_by(StudyCard.due).limit(limit)).all()
             room = review_limit if limit is None else min(review_limit, limit - len(learning))
             reviews = session.scalars(base.where(StudyCard.state == REVIEW, StudyCard.due < review_until)
                                       .order_by(StudyCard.due).limit(max(room, 0))).all() if room > 0 else []
             return [_card_row(r) for r in learning], [_card_row(r) for r in reviews]
 
     def queue_counts(self, now: datetime, review_until: datetime, topic_ids: set[str] | None,
-                     review_cap: int, new_cap: int) -> QueueCounts:
+                     review_cap: int, new_cap: int, learning_until: datetime | None = None) -> QueueCounts:
         """Learning cards due now, and review cards due before `review_until` and new cards up to their caps.
 
         Each count stops at its cap, so it reads at most that many index entries, however large the backlog.
         """
         shown = _shown(now, topic_ids)
-        kinds = ((and_(StudyCard.state.in_((LEARNING, RELEARNING)), StudyCard.due <= now), None),
+        kinds = ((and_(StudyCard.state.in_((LEARNING, RELEARNING)), StudyCard.due <= (learning_until or now)), None),
                  (and_(StudyCard.state == REVIEW, StudyCard.due < review_until), review_cap),
                  (StudyCard.state == NEW, new_cap))
         with Session(self.engine) as session:

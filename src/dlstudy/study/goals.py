@@ -26,11 +26,19 @@ def standing_goal(guide: Guide, store: Store) -> StandingGoal:
     return StandingGoal(topic, track, saved if saved and topic is None and track is None else None)
 
 
-def set_goal(store: Store, target: Topic | Track | None) -> None:
-    """Aim at a topic or a track (replacing any other goal), or clear the goal with None."""
+def set_goal(store: Store, target: Topic | Track | None) -> tuple[str, str] | None:
+    """Aim at a topic or a track (replacing any other goal: one at a time), or clear the goal with None.
+
+    Returns what it replaced, ("topic" or "track", id), if anything else was set.
+    """
+    saved = store.setting(SettingKey.GOAL) or {}
+    replaced = next(((kind, saved[kind]) for kind in ("topic", "track") if kind in saved), None)
     if target is None:
         store.set_setting(SettingKey.GOAL, None)
     elif isinstance(target, Topic):
         store.set_setting(SettingKey.GOAL, {"topic": target.id})
     else:
         store.set_setting(SettingKey.GOAL, {"track": target.id})
+    if replaced == ("topic" if isinstance(target, Topic) else "track", getattr(target, "id", None)):
+        return None
+    return replaced

@@ -65,6 +65,12 @@ def blocking_prerequisites(guide: Guide, statuses: Statuses, topic: Topic, statu
     return missing_prerequisites(guide, statuses, topic.id)
 
 
+def building_on(guide: Guide, statuses: Statuses, topic: Topic) -> list[Topic]:
+    """Topics started, learned or skipped that require `topic` directly (worth naming when it is reset)."""
+    return [t for t in guide.topics.values()
+            if topic.id in t.requires and status_of(statuses, t.id) is not Status.NEW]
+
+
 def set_status(store: Store, topic: Topic, status: Status, now: datetime) -> StatusChange:
     """Record the topic's new status; a learned topic's guide cards enter the collection as new cards."""
     store.set_status(topic.id, status, now)

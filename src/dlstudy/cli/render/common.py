@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+
+
+def whole(text: str | Text, indent: int = 0) -> Text:
+    """A line the learner may copy (a path, a backup name, a link): `cli.common.show` prints it whole."""
+    line = Text(" " * indent) + (text if isinstance(text, Text) else Text(text))
+    line.no_wrap, line.overflow = True, "ignore"
+    return line
+
+
+def is_whole(part: Any) -> bool:
+    return isinstance(part, Text) and bool(part.no_wrap) and part.overflow == "ignore"
+
+
+def parts(renderable: Any) -> Iterator[tuple[Any, bool]]:
+    """A view's top-level parts, groups flattened, each with whether it is a `whole` line."""
+    if isinstance(renderable, Group):
+        for part in renderable.renderables:
+            yield from parts(part)
+    else:
+        yield renderable, is_whole(renderable)
+
+
+def indented(text: Text, indent: int) -> Padding:
+    """Text whose wrapped lines keep the indent of its first."""
+    return Padding(text, (0, 0, 0, indent), expand=False)
 
 
 def fields(rows) -> Table:
@@ -48,14 +76,6 @@ def listing(items) -> Text:
         if i:
             text.append("\n")
         text.append_text(topic_line(topic, state))
-    return text
-
-
-def paper_lines(paper: Any) -> Text:
-    """The paper's reference, then its link on a line of its own, never wrapped (a broken link cannot be used)."""
-    text = Text(paper.reference)
-    text.append("\n")
-    text.append(paper.url, style="underline")
     return text
 
 

@@ -5,21 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
-from dlstudy.cli.render.common import fields
+from dlstudy.cli.render.common import fields, whole
 
 
 def backup_list(folder, found) -> RenderableType:
     if not found:
         return Text(f"no backups in {folder} yet; `dlstudy backup` makes one")
-    table = Table(box=None, padding=(0, 2), show_edge=False)
-    for column in ("file", "taken (UTC)", "reason", "size"):
-        table.add_column(column, no_wrap=True)
+    parts: list[RenderableType] = [Text("Backups, newest first; `dlstudy restore NAME` takes a name below. In:"),
+                                   whole(str(folder), 2)]
     for backup in found:
-        table.add_row(backup.path.name, backup.taken_at, backup.reason, _size(backup.size))
-    return Group(Text(f"in {folder} (`dlstudy restore FILE` takes a name from this list)"), table)
+        parts.append(whole(Text(backup.path.name, style="bold"), 2))
+        parts.append(Text(f"    {backup.taken_at} UTC, {backup.reason}, {_size(backup.size)}", style="dim"))
+    return Group(*parts)
 
 
 def _size(size: float) -> str:

@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from dlstudy.cli.render.common import STATE_MARKS, counts, fields, listing, mark, paper_lines, topic_line
+from dlstudy.cli.render.common import STATE_MARKS, counts, fields, indented, listing, mark, topic_line, whole
 from dlstudy.guide.summary import GuideSummary
 
 
@@ -24,8 +24,8 @@ def guide_summary(summary: GuideSummary) -> RenderableType:
         ("levels", counts(summary.levels)),
         ("near-duplicate cards", _near_duplicates(summary.near_duplicates)),
     ]
-    heading = Text.assemble(("ok ", "bold green"), (summary.title, "bold"), f"  {summary.path}")
-    return Group(heading, fields(rows))
+    heading = Text.assemble(("ok ", "bold green"), (summary.title, "bold"))
+    return Group(heading, whole(summary.path, 3), fields(rows))
 
 
 def _near_duplicates(pairs: tuple[tuple[str, str, float], ...] | None) -> Text:
@@ -61,9 +61,9 @@ def next_plan(plan, reviews_due: int = 0) -> RenderableType:
             topic = suggestion.topic
             parts.append(Text.assemble(f"{number}. ", (topic.title, "bold"), (f"  [{topic.id}]", "dim")))
             for reason in suggestion.reasons:
-                parts.append(Text(f"   - {reason}", style="green"))
-            parts.append(Text.assemble("   search: ", (" | ".join(topic.queries), "cyan")))
-            parts.append(Text.assemble("   to understand: ", topic.goal))
+                parts.append(indented(Text(f"- {reason}", style="green"), 3))
+            parts.append(indented(Text.assemble("search: ", (" | ".join(topic.queries), "cyan")), 3))
+            parts.append(indented(Text.assemble("to understand: ", topic.goal), 3))
     elif plan.left == 0:
         parts.append(Text("Every topic is learned or skipped. Well done.", style="bold green"))
     elif not plan.in_progress:
@@ -89,13 +89,12 @@ def progress_report(report) -> RenderableType:
 
     table = Table(box=None, padding=(0, 1))
     table.add_column("section")
-    table.add_column("progress", width=24)
-    table.add_column("done", justify="right")
-    table.add_column("learning", justify="right")
+    table.add_column("progress", width=16)  # narrow enough that section names stay readable at 60 columns
+    table.add_column("done", justify="right", no_wrap=True)
+    table.add_column("learning", justify="right", no_wrap=True)
     for row in (*report.sections, report.overall):
         style = "bold" if row is report.overall else ""
-        table.add_row(Text(row.title, style=style), ProgressBar(total=max(row.total, 1), completed=row.done,
-                                                                 width=24),
+        table.add_row(Text(row.title, style=style), ProgressBar(total=max(row.total, 1), completed=row.done),
                       f"{row.done}/{row.total}", str(row.counts["learning"]))
     counts = report.overall.counts
     parts: list[RenderableType] = [
@@ -128,11 +127,19 @@ def tree(guide, states: dict[str, str], section_ids: list[str]) -> RenderableTyp
             twig = branch.add(Text(group.title, style="bold"))
             for topic_id in group.topic_ids:
                 twig.add(topic_line(guide.topics[topic_id], states[topic_id]))
-    legend = Text("  ".join(f"{symbol} {state}" for state, (symbol, _) in STATE_MARKS.items()), style="dim")
-    return Group(root, legend)
+    return Group(root, marks_legend())
 
 
-def topic_details(details) -> RenderableType:
+def marks_legend() -> RenderableType:
+    """What the status marks mean, shown under every view that uses them; a mark never parts from its word."""
+    from rich.columns import Columns
+
+    items = [Text("marks:", style="dim")]
+    items += [Text.assemble((symbol, style), (f" {state}", "dim")) for state, (symbol, style) in STATE_MARKS.items()]
+    return Columns(items, padding=(0, 2))
+
+
+def topic_details(details, cards=(), now=None) -> RenderableType:
     topic = details.topic
     rows = [
         ("id", topic.id),
@@ -143,8 +150,6 @@ def topic_details(details) -> RenderableType:
     ]
     if topic.aliases:
         rows.append(("also called", ", ".join(topic.aliases)))
-    if topic.paper is not None:
-        rows.append(("paper", paper_lines(topic.paper)))
     rows += [
         ("requires", listing(details.prerequisites) or "nothing: a foundation"),
         ("unlocks", listing(details.unlocks) or "nothing"),
@@ -154,10 +159,38 @@ def topic_details(details) -> RenderableType:
     rows += [
         ("tracks", ", ".join(t.title for t in details.tracks) or "none"),
         ("level", ", ".join(details.levels) or "none"),
-        ("cards", str(len(topic.cards))),
     ]
-    return Group(Text(topic.title, style="bold underline"), fields(rows))
+    paper: list[RenderableType] = []
+    if topic.paper is not None:  # last, so that its link can stand whole on the line below
+        rows.append(("paper", topic.paper.reference))
+        paper.append(whole(Text(topic.paper.url, style="underline"), len("to understand") + 2))
+    return Group(Text(topic.title, style="bold underline"), fields(rows), *paper, _topic_cards(topic, cards, now))
+
+
+def _topic_cards(topic, cards, now) -> RenderableType:
+    """The topic's cards: the learner's with their due dates, then guide cards not yet in the reviews."""
+    from dlstudy.cli.render.common import when
+
+    table = Table(box=None, padding=(0, 1), title_justify="left", show_header=bool(cards),
+                  title=f"cards: {len(cards)} in your reviews", title_style="bold")
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("due", no_wrap=True)
+    table.add_column("question", ratio=1)
+    for row in cards:
+        due = "new" if not row.card.state else "now" if row.card.due <= now else when(row.card.due)
+        table.add_row(str(row.id), "suspended" if row.suspended else due, row.question)
+    waiting = [card for card in topic.cards if card.question not in {row.question for row in cards}]
+    if not waiting:
+        return table
+    note = Text(f"guide cards, reviewed once the topic is learned (`dlstudy done {topic.id}`):", style="dim")
+    return Group(table, note, *(indented(Text(f"- {card.question}"), 2) for card in waiting))
 
 
 def data_paths(rows: list[tuple[str, str]]) -> RenderableType:
-    return fields(rows)
+    """Each path on its own line, printed whole."""
+    parts: list[RenderableType] = []
+    for name, value in rows:
+        parts.append(Text(f"{name}:" + (" (settings are kept in the database)" if name == "config" else ""),
+                          style="bold"))
+        parts.append(whole(value, 2))
+    return Group(*parts)

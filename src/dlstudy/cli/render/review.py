@@ -11,17 +11,21 @@ from rich.text import Text
 from dlstudy.cli.render.common import fields, when
 from dlstudy.vocab import CardState
 
+NO_CARDS = "No cards yet: `dlstudy done TOPIC` adds a learned topic's cards, `dlstudy card add` your own."
 
-def cards_table(rows) -> RenderableType:
+
+def cards_table(rows, now, empty: str = NO_CARDS) -> RenderableType:
     if not rows:
-        return Text("No cards yet: `dlstudy done TOPIC` adds a learned topic's cards, `dlstudy card add` your own.")
+        return Text(empty)
     table = Table(box=None, padding=(0, 1))
     for column in ("id", "state", "due", "stability", "lapses"):
         table.add_column(column, no_wrap=True)
-    table.add_column("topic", no_wrap=True, max_width=16, overflow="ellipsis")
+    table.add_column("topic", max_width=16, overflow="fold")  # an id is copied: folded, never cut
     table.add_column("question", min_width=24, ratio=1)
     for row in rows:
+        buried = row.buried_until is not None and row.buried_until > now
         flags = ", ".join(f for f, on in (("own", row.source == "own"), ("suspended", row.suspended),
+                                          (f"buried until {when(row.buried_until)}", buried),
                                           ("removed", row.removed)) if on)
         stability = f"{row.card.stability:.1f}d" if row.card.stability is not None else "-"
         question = Text(row.question)
@@ -42,7 +46,7 @@ def stats(result) -> RenderableType:
         ("reviews today", str(result.reviews_today)),
         ("streak", f"{result.streak_days} day{'s' if result.streak_days != 1 else ''}"),
         ("true retention (30 days)", retention),
-        ("next card due", when(result.next_due)),
+        ("next card due", "now" if result.next_due and result.next_due <= result.now else when(result.next_due)),
     ])]
     parts.append(Text("Due in the next 14 days", style="bold underline"))
     peak = max((count for _, count in result.forecast), default=0) or 1
@@ -75,14 +79,32 @@ def _heatmap(days) -> Text:
     offset = first.weekday() if first else 0
     cells = [None] * offset + [count for _, count in days]
     weeks = [cells[i:i + 7] for i in range(0, len(cells), 7)]
-    text = Text()
+    text = Text(_month_labels(first, len(weeks)) + "\n", style="dim") if first else Text()
     for weekday in range(7):
         for week in weeks:
             count = week[weekday] if weekday < len(week) else None
             shade = " " if count is None else shades[0 if count == 0 else 1 + min(3, 3 * count // peak)]
             text.append(shade if count else "·" if count == 0 else " ", style="green")
         text.append("\n")
+    text.append("key: ", style="dim").append("·", style="green").append(" no reviews  ", style="dim")
+    for shade in shades[1:]:
+        text.append(shade, style="green")
+    text.append(f" fewer to more (the busiest day had {peak})", style="dim")
     return text
+
+
+def _month_labels(first, weeks: int) -> str:
+    """A line naming each month above the week column where it starts."""
+    from datetime import timedelta
+
+    line = [" "] * (weeks + 3)
+    monday = first - timedelta(days=first.weekday())
+    for column in range(weeks):
+        day = monday + timedelta(weeks=column)
+        starts = column == 0 or (day + timedelta(days=6)).month != (day - timedelta(days=1)).month
+        if starts and all(c == " " for c in line[max(column - 1, 0):column + 3]):
+            line[column:column + 3] = (day + timedelta(days=6 if column else 0)).strftime("%b")
+    return "".join(line).rstrip()
 
 
 def optimize_report(fit: Any, best_retention: float | None) -> RenderableType:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from dlstudy.cli.render.common import STATE_MARKS, mark
+from dlstudy.cli.render.common import STATE_MARKS, indented, mark, whole
 
 
 def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> RenderableType:
@@ -21,12 +21,12 @@ def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], st
             heading.append(f"  {states[topic.id]}", style=STATE_MARKS[states[topic.id]][1])
         parts.append(heading)
         for i, query in enumerate(topic.queries):
-            parts.append(Text.assemble("   search: ", (query, "cyan")))
+            parts.append(indented(Text.assemble("search: ", (query, "cyan")), 3))
             if topic.id in urls:
                 # never wrap a link: a broken URL cannot be clicked or copied
-                parts.append(Text(f"     {urls[topic.id][i]}", style="underline", no_wrap=True, overflow="ignore"))
-        parts.append(Text.assemble("   to understand: ", topic.goal))
+                parts.append(whole(Text(urls[topic.id][i], style="underline"), 5))
+        parts.append(indented(Text.assemble("to understand: ", topic.goal), 3))
         if topic.paper is not None:
-            parts.append(Text.assemble("   paper: ", topic.paper.reference))
-            parts.append(Text(f"     {topic.paper.url}", style="underline", no_wrap=True, overflow="ignore"))
+            parts.append(indented(Text.assemble("paper: ", topic.paper.reference), 3))
+            parts.append(whole(Text(topic.paper.url, style="underline"), 5))
     return Group(*parts)
