@@ -86,3 +86,76 @@ def test_database_and_its_wal_and_shm_are_private(learner: Learner) -> None:
             connection.close()
     finally:
         os.umask(old)
+
+
+def _big_collection(learner: Learner) -> Learner:
+    learner.with_history()
+    for number in range(4):
+        learner.ok("card", "add", "a", "-q", f"Long question {number}?", "-a", "x" * 30000)
+    return learner
+
+
+def _limited_run(learner: Learner, args: list[str], limit: int, stdout: Path | None = None):
+    """A real dlstudy process that may write files of at most `limit` bytes (a disk that fills up)."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with open(stdout or os.devnull, "wb") as out:
+        return subprocess.run([sys.executable, "-m", "dlstudy", *args], env={**os.environ, **learner.env},
+                              stdout=out, stderr=subprocess.PIPE, text=True, preexec_fn=limit_files, timeout=120)
+
+
+def test_export_to_stdout_on_a_full_disk_fails(learner: Learner, tmp_path: Path) -> None:
+    """Issue 18 #3: every write to stdout is checked, the final flush included; no success is reported."""
+    _big_collection(learner)
+    learner.settle()
+    target = tmp_path / "export.json"
+    result = _limited_run(learner, ["export", "-"], 65536, stdout=target)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("dlstudy: "), result.stderr
+    assert "standard output" in result.stderr and "exported" not in result.stderr
+
+
+def test_export_csv_writes_both_files_or_neither(learner: Learner, tmp_path: Path) -> None:
+    """Issue 18 #3: a failure while writing the CSV pair leaves neither file changed."""
+    _big_collection(learner)
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    (folder / "cards.csv").write_text("old cards\n")
+    (folder / "reviews.csv").write_text("old reviews\n")
+    learner.settle()
+    result = _limited_run(learner, ["export", str(folder), "--csv", "--force"], 60000)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert (folder / "cards.csv").read_text() == "old cards\n"
+    assert (folder / "reviews.csv").read_text() == "old reviews\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["cards.csv", "reviews.csv"]
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "reviews.csv").mkdir()  # the second file cannot be written: the first must not appear either
+    refused(learner.run("export", str(fresh), "--csv", "--force"))
+    assert [p.name for p in fresh.iterdir()] == ["reviews.csv"]
+    learner.ok("export", str(folder), "--csv", "--force")
+    assert (folder / "cards.csv").read_text().startswith("key,") and (folder / "reviews.csv").read_text() != ""
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/full", "fifo", "folder", "link", "missing/out.json"])
+def test_export_writes_only_regular_files_in_existing_folders(learner: Learner, tmp_path: Path, target: str) -> None:
+    """Issue 18 #10: --force replaces regular files only, and a missing folder is refused, not created."""
+    learner.with_history()
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "link").symlink_to("/dev/null")
+    path = target if target.startswith("/") else str(tmp_path / target)
+    kind = os.stat(path).st_mode if os.path.exists(path) else None
+    refused(learner.run("export", path, "--force"))
+    if kind is not None:
+        assert os.stat(path).st_mode == kind
+    assert not (tmp_path / "missing").exists()
+    if target == "missing/out.json":
+        refused(learner.run("export", str(tmp_path / "missing" / "sheets"), "--csv", "--force"))
+        assert not (tmp_path / "missing").exists()
