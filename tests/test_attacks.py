@@ -159,3 +159,20 @@ def test_export_writes_only_regular_files_in_existing_folders(learner: Learner, 
     if target == "missing/out.json":
         refused(learner.run("export", str(tmp_path / "missing" / "sheets"), "--csv", "--force"))
         assert not (tmp_path / "missing").exists()
+
+
+def test_backups_named_by_a_future_clock_never_make_new_backups_vanish(learner: Learner) -> None:
+    """Issue 18 #4: pruning never deletes the backup just made, and a wrong clock cannot reorder it."""
+    learner.ok("start", "a")
+    learner.ok("config", "set", "backups_kept", "3")
+    for second in range(4):
+        learner.ok("backup", now=f"2031-01-01T00:00:0{second}+00:00")
+    assert len(list(learner.backups.glob("dlstudy-2031*.db"))) == 3
+    for round_ in range(3):
+        result = learner.ok("backup")  # the clock is right again: 2026, before every name
+        made = Path(result.stdout.split("backup written: ")[1].strip())
+        assert made.is_file(), round_
+        assert ("dated after now" in result.stderr) == (round_ < 2)  # until the last future one is pruned
+        names = sorted(p.name for p in learner.backups.glob("dlstudy-*.db"))
+        assert len(names) == 3 and made.name in names
+    assert len(list(learner.backups.glob("dlstudy-2026*.db"))) == 3  # the newest written are the ones kept

@@ -105,8 +105,10 @@ class AppContext:
         if backups.taken_on(folder, self.now):
             return
         try:
-            backups.make(paths.database_path(), folder, self.now, "daily")
-            backups.prune(folder, load_settings(self.store()).backups_kept)
+            made = backups.make(paths.database_path(), folder, self.now, "daily")
+            backups.prune(folder, load_settings(self.store()).backups_kept, made)
+            if ahead := backups.future(folder, self.now):
+                self.warn(f"{len(ahead)} backup(s) in {folder} are dated after now: a clock was wrong")
         except backups.BackupError as error:
             # the command itself can still run; the learner should know their safety net is missing
             self.warn(str(error))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlstudy.cli.common import YesOpt, confirm, context, refuse, show
+from dlstudy.cli.common import AppContext, YesOpt, confirm, context, refuse, show
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer()
@@ -30,7 +30,8 @@ def backup(
     ctx = context()
     store = ctx.store(daily_backup=False)  # refuses a damaged or foreign file before anything is copied
     made = backups.make(paths.database_path(), folder, ctx.now, "manual")
-    backups.prune(folder, load_settings(store).backups_kept)
+    backups.prune(folder, load_settings(store).backups_kept, made)
+    _warn_future(folder, ctx)
     typer.echo(f"backup written: {made}")
 
 
@@ -79,6 +80,14 @@ def export_(
     export_files.write_json(data, path)
     typer.echo(f"exported {len(data['progress'])} topics, {counts}, {len(data['settings'])} settings"
                + (f" to {path}" if path else ""), err=True)
+
+
+def _warn_future(folder: Path, ctx: AppContext) -> None:
+    from dlstudy.storage import backups
+
+    if ahead := backups.future(folder, ctx.now):
+        ctx.warn(f"{len(ahead)} backup(s) in {folder} are dated after now ({ahead[0].taken_at} UTC): a clock was "
+                 "wrong; backups are kept by the order they were written in, not by these dates")
 
 
 def _refuse_overwrite(targets: list[Path], force: bool) -> None:
