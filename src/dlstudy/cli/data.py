@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from dlstudy.cli.common import AppContext, YesOpt, confirm, context, refuse, show
+from dlstudy.cli.common import YesOpt, confirm, context, refuse, show
+from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer()
