@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dlstudy import paths
 from dlstudy.errors import DlstudyError
+from dlstudy.vocab import EARLIEST, LATEST, time_in_range
 
 if TYPE_CHECKING:
     from dlstudy.guide.model import Guide
@@ -25,12 +26,23 @@ def read_clock() -> datetime:
     """The current time, aware UTC; `DLSTUDY_NOW` fixes it."""
     fixed = os.environ.get(NOW_ENV)
     if not fixed:
-        return datetime.now(UTC)
+        moment = datetime.now(UTC)
+        where = "the system clock"
+    else:
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise DlstudyError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 timestamp") from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        where = f"{NOW_ENV}={fixed!r}"
     try:
-        moment = datetime.fromisoformat(fixed)
-    except ValueError:
-        raise DlstudyError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        in_range = time_in_range(moment.astimezone(UTC))
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise DlstudyError(f"{where}: out of range; dlstudy works with times from "
+                           f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} (UTC)")
+    return moment
 
 
 @dataclass
