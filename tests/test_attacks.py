@@ -176,3 +176,110 @@ def test_backups_named_by_a_future_clock_never_make_new_backups_vanish(learner: 
         names = sorted(p.name for p in learner.backups.glob("dlstudy-*.db"))
         assert len(names) == 3 and made.name in names
     assert len(list(learner.backups.glob("dlstudy-2026*.db"))) == 3  # the newest written are the ones kept
+
+
+# --- class: values that crash a later command ----------------------------------------------------
+
+REPORTING = (["next"], ["status"], ["tree"], ["show", "a"], ["stats"], ["stats", "--json"], ["card", "list"],
+             ["search", "a"], ["config", "list"], ["export", "-"], ["doctor"], ["review"], ["backup", "--list"],
+             ["paths"], ["goal"])
+
+
+def no_traceback(learner: Learner, *args: str, input: str | None = None, now: str | None = None):
+    """The command either works or refuses in one line; either way no traceback and no internal error."""
+    result = learner.run(*args, input=input or "\n3\n" * 5 + "q\n", now=now)
+    assert result.exit_code in (0, 1), (args, result.stdout, result.stderr, result.exception)
+    assert isinstance(result.exception, SystemExit | None), (args, repr(result.exception))
+    assert "Traceback" not in result.stdout + result.stderr, args
+    if result.exit_code == 1 and args[0] != "doctor":
+        assert result.stderr.startswith("dlstudy: "), (args, result.stderr)
+    return result
+
+
+@pytest.mark.parametrize("name", ["learning_steps", "relearning_steps"])
+@pytest.mark.parametrize("value", ["999999999d", "366d", "1 " * 21, "527041"])
+def test_steps_beyond_their_bounds_are_refused(learner: Learner, name: str, value: str) -> None:
+    """Issue 18 #5: a step too long for any date (and too many steps) is refused by config set."""
+    learner.with_history()
+    assert "step" in refused(learner.run("config", "set", name, value))
+    learner.ok("config", "set", name, "1d 365d")
+    for command in REPORTING:
+        no_traceback(learner, *command)
+
+
+def _export_with(learner: Learner, tmp_path: Path, change) -> Path:
+    import json
+
+    learner.with_history()
+    target = tmp_path / "in.json"
+    learner.ok("export", str(target))
+    data = json.loads(target.read_text())
+    change(data)
+    target.write_text(json.dumps(data))
+    return target
+
+
+def _answered(data: dict) -> dict:
+    return next(card for card in data["cards"] if card["state"] != 0)
+
+
+@pytest.mark.parametrize("field", ["stability", "difficulty", "last_review"])
+def test_import_of_an_answered_card_without_its_memory_is_refused(learner: Learner, tmp_path: Path, field: str) -> None:
+    """Issue 18 #6: a review card without stability or difficulty cannot enter the database."""
+    target = _export_with(learner, tmp_path, lambda data: _answered(data).update({field: None}))
+    learner.settle()
+    before = digest(learner.database)
+    assert f"{field}: required" in refused(learner.run("import", str(target)))
+    assert digest(learner.settle().database) == before
+
+
+@pytest.mark.parametrize("field", ["due", "last_review", "created_at"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00",
+                                   "1969-12-31T23:59:59+00:00", "2200-01-01T00:00:01+00:00"])
+def test_import_of_dates_out_of_range_is_refused(learner: Learner, tmp_path: Path, field: str, value: str) -> None:
+    """Issue 18 #7: dates in year 1 (or 9999) are refused on import."""
+    target = _export_with(learner, tmp_path, lambda data: _answered(data).update({field: value}))
+    assert "out of range" in refused(learner.run("import", str(target)))
+    no_traceback(learner, "stats")
+
+
+def test_doctor_reports_dates_and_settings_out_of_range(learner: Learner) -> None:
+    """Issue 18 #7: doctor checks the bounds that import and config set apply."""
+    import json
+
+    learner.with_history()
+    learner.settle()
+    with sqlite3.connect(learner.database) as connection:
+        connection.execute("UPDATE card SET due = '0001-01-01 00:00:00.000000' WHERE id = 1")
+        connection.execute("UPDATE review_log SET reviewed_at = '9999-01-01 00:00:00.000000'")
+        stored = json.loads(connection.execute("SELECT value FROM setting WHERE key = 'review'").fetchone()[0])
+        stored["learning_steps"] = [10**9]
+        connection.execute("UPDATE setting SET value = ? WHERE key = 'review'", (json.dumps(stored),))
+    connection.close()
+    result = no_traceback(learner, "doctor")
+    assert result.exit_code == 1
+    for words in ("cards with a time outside", "review logs with a time outside", "review settings outside"):
+        assert words in result.stdout, result.stdout
+    no_traceback(learner, "review")  # the bad step is left out: its default applies
+
+
+@pytest.mark.parametrize("command", ["edit", "delete", "suspend", "unsuspend"])
+@pytest.mark.parametrize("card_id", [str(2**63), str(2**64 + 5), "-1", "0", "-" + str(2**70)])
+def test_card_ids_beyond_the_database_are_unknown_cards(learner: Learner, command: str, card_id: str) -> None:
+    """Issue 18 #8: an id above 2^63 is a card that does not exist, not an OverflowError."""
+    learner.with_history()
+    args = ["card", command, "--", card_id] + (["-q", "new?"] if command == "edit" else [])
+    if command == "edit":
+        args = ["card", command, "-q", "new?", "--", card_id]
+    assert "no card with id" in refused(learner.run(*args))
+
+
+@pytest.mark.parametrize("now", ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00",
+                                 "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "1969-07-20T20:17:00"])
+def test_a_clock_out_of_range_is_refused_by_every_command(learner: Learner, now: str) -> None:
+    """Issue 18 #9: DLSTUDY_NOW in year 1 or 9999 is refused in one line, not a traceback."""
+    learner.with_history()
+    for command in REPORTING:
+        result = no_traceback(learner, *command, now=now)  # a command that reads no clock may work
+        assert result.exit_code == 0 or "DLSTUDY_NOW" in result.stderr, (command, result.stderr)
+    assert "DLSTUDY_NOW" in refused(learner.run("stats", now=now))

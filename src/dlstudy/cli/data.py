@@ -122,6 +122,7 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
     """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
     from dlstudy import paths
     from dlstudy.cli.render.data import doctor_report
+    from dlstudy.review.config import stored_problems
     from dlstudy.storage import backups, checks
 
     ctx = context()
@@ -133,6 +134,10 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
         raise typer.Exit(1)
     store = ctx.store()  # refuses what is not a dlstudy database, with its own message
     findings = checks.examine(store.engine, topic_ids, ctx.now)
+    if bad_settings := stored_problems(store):
+        findings.append(checks.Finding("setting-out-of-range", "review settings outside their bounds (their "
+                                       "defaults apply; `dlstudy config set` replaces them)", len(bad_settings),
+                                       tuple(bad_settings[:5]), None))
     repaired = []
     if fix and any(f.repair for f in findings):
         backups.make(database, paths.backups_dir(), ctx.now, "before-doctor-fix")
