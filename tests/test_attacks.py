@@ -283,3 +283,50 @@ def test_a_clock_out_of_range_is_refused_by_every_command(learner: Learner, now:
         result = no_traceback(learner, *command, now=now)  # a command that reads no clock may work
         assert result.exit_code == 0 or "DLSTUDY_NOW" in result.stderr, (command, result.stderr)
     assert "DLSTUDY_NOW" in refused(learner.run("stats", now=now))
+
+
+# --- class: terminal control characters in what is shown ----------------------------------------
+
+EVIL = "\x1b]52;c;aGFja2Vk\x07\x1b[2J\x9b31m\x7f\r"  # OSC 52 (write the clipboard), clear screen, C1 CSI, DEL, CR
+ESCAPES = ("\x1b", "\x07", "\x9b", "\x7f", "\r")
+
+
+def _clean(text: str) -> None:
+    assert not [c for c in ESCAPES if c in text], repr(text[:400])
+
+
+def test_control_characters_are_never_printed_raw(tmp_path: Path, write_guide) -> None:
+    """Issue 18 #13: escape sequences in guide titles, card text, imported files and arguments are shown as
+    visible symbols, in every view, the JSON ones, the review session and the error messages."""
+    import json
+
+    from conftest import TINY_GUIDE
+
+    yaml_evil = '"' + EVIL.replace("\x1b", "\\e").replace("\x07", "\\a").replace("\x9b", "\\x9b").replace(
+        "\x7f", "\\x7f").replace("\r", "\\r") + '"'
+    guide = write_guide(TINY_GUIDE.replace("title: Multilayer Perceptrons", f"title: {yaml_evil}")
+                        .replace("answer: An affine map then a nonlinearity.", f"answer: {yaml_evil}"))
+    learner = Learner(tmp_path / "l")
+    learner.env["DLSTUDY_GUIDE"] = str(guide)
+    learner.ok("done", "mlp")
+    learner.ok("card", "add", "mlp", "-q", f"Own {EVIL}?", "-a", f"Mine {EVIL}")
+    export = tmp_path / "export.json"
+    learner.ok("export", str(export))
+    data = json.loads(export.read_text())
+    data["cards"][0]["question"] = f"Imported {EVIL}"
+    export.write_text(json.dumps(data))
+    learner.ok("import", str(export))
+    outputs = []
+    for command in (["next"], ["status"], ["tree"], ["show", "mlp"], ["card", "list"], ["search", "perceptron"],
+                    ["search"], ["stats"], ["show", f"nothing{EVIL}"], ["start", f"x{EVIL}"], ["card", "list", "--json"],
+                    ["show", "mlp", "--json"], ["next", "--json"], ["doctor"], ["goal", f"g{EVIL}"],
+                    ["card", "delete", "1"], ["config", "set", "fuzz", EVIL]):
+        result = learner.run(*command, input="n\n")
+        outputs.append(result.stdout + result.stderr)
+    session = learner.run("review", input="\n3\n" * 8 + "q\n")
+    outputs.append(session.stdout + session.stderr)
+    for text in outputs:
+        _clean(text)
+    assert any("␛]52" in text for text in outputs)
+    shown = json.loads(learner.ok("card", "list", "--json").stdout)  # JSON keeps the data exactly, escaped
+    assert any("\x1b]52" in card["question"] + card["answer"] for card in shown)

@@ -9,6 +9,7 @@ from typer.core import TyperGroup
 
 from dlstudy import __version__
 from dlstudy.cli import cards, data, learn, review
+from dlstudy.cli.terminal import echo
 from dlstudy.errors import DlstudyError
 
 
@@ -20,7 +21,7 @@ class _ErrorBoundary(TyperGroup):
             return super().invoke(ctx)
         except DlstudyError as error:
             for line in str(error).splitlines():
-                typer.echo(f"dlstudy: {line}", err=True)
+                echo(f"dlstudy: {line}", err=True)
             raise typer.Exit(1) from None
 
 
@@ -40,7 +41,7 @@ app.add_typer(data.app)  # backup, restore, export, import, doctor
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"dlstudy {__version__}")
+        echo(f"dlstudy {__version__}")
         raise typer.Exit()
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dlstudy.cli.common import YesOpt, confirm, context, refuse, show
+from dlstudy.cli.terminal import echo
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 
@@ -33,7 +34,7 @@ def backup(
     made = backups.make(paths.database_path(), folder, ctx.now, "manual")
     backups.prune(folder, load_settings(store).backups_kept, made)
     _warn_future(folder, ctx)
-    typer.echo(f"backup written: {made}")
+    echo(f"backup written: {made}")
 
 
 @app.command()
@@ -51,7 +52,7 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup (see `dlstudy ba
     if not yes and not confirm(f"Replace {database} with {file}? (the current one is kept as a backup)"):
         refuse("nothing restored")
     kept = backups.restore(file, database, paths.backups_dir(), context().now, REVISIONS)
-    typer.echo(f"restored {file}" + (f"; the previous database is kept as {kept}" if kept else ""))
+    echo(f"restored {file}" + (f"; the previous database is kept as {kept}" if kept else ""))
 
 
 @app.command("export")
@@ -73,13 +74,13 @@ def export_(
         folder = Path(target)
         _refuse_overwrite([folder / "cards.csv", folder / "reviews.csv"], force)
         written = export_files.write_csv(data, folder)
-        typer.echo(f"wrote {', '.join(map(str, written))}: {counts}", err=True)
+        echo(f"wrote {', '.join(map(str, written))}: {counts}", err=True)
         return
     path = None if target == "-" else Path(target)
     if path is not None:
         _refuse_overwrite([path], force)
     export_files.write_json(data, path)
-    typer.echo(f"exported {len(data['progress'])} topics, {counts}, {len(data['settings'])} settings"
+    echo(f"exported {len(data['progress'])} topics, {counts}, {len(data['settings'])} settings"
                + (f" to {path}" if path else ""), err=True)
 
 

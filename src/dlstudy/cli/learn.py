@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from dlstudy.cli.common import ForceOpt, JsonOpt, TopicArg, confirm, context, refuse, report, show
+from dlstudy.cli.terminal import echo
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
@@ -43,13 +44,13 @@ def _set_status(name: str, status: Status, force: bool) -> None:
     topic = resolve_topic(guide, name)
     missing = blocking_prerequisites(guide, ctx.statuses(), topic, status)
     if missing and not force:
-        typer.echo(f"{topic.title} has unmet prerequisites: {', '.join(f'{t.title} [{t.id}]' for t in missing)}",
+        echo(f"{topic.title} has unmet prerequisites: {', '.join(f'{t.title} [{t.id}]' for t in missing)}",
                    err=True)
         if not confirm("Mark it anyway?"):
             refuse("not marked; use --force to mark it anyway")
     change = set_status(ctx.store(), topic, status, ctx.now)
     added = change.cards_added
-    typer.echo(f"{topic.title} [{topic.id}]: {status}"
+    echo(f"{topic.title} [{topic.id}]: {status}"
                + (f"; {added} card{'s' if added != 1 else ''} added to your reviews" if added else ""))
 
 
@@ -133,23 +134,23 @@ def goal_(
     ctx = context()
     if clear:
         set_goal(ctx.store(), None)
-        typer.echo("goal cleared")
+        echo("goal cleared")
     elif topic is not None:
         target = resolve_topic(ctx.outline(), topic)
         set_goal(ctx.store(), target)
-        typer.echo(f"goal: {target.title} [{target.id}]")
+        echo(f"goal: {target.title} [{target.id}]")
     elif track is not None:
         chosen = resolve_track(ctx.outline(), track)
         set_goal(ctx.store(), chosen)
-        typer.echo(f"track: {chosen.title} [{chosen.id}]")
+        echo(f"track: {chosen.title} [{chosen.id}]")
     else:
         current = _standing_goal(ctx)
         if current.topic is not None:
-            typer.echo(f"goal: {current.topic.title} [{current.topic.id}]")
+            echo(f"goal: {current.topic.title} [{current.topic.id}]")
         elif current.track is not None:
-            typer.echo(f"track: {current.track.title} [{current.track.id}]")
+            echo(f"track: {current.track.title} [{current.track.id}]")
         else:
-            typer.echo("no goal set; `dlstudy goal TOPIC` or `dlstudy goal --track NAME` sets one")
+            echo("no goal set; `dlstudy goal TOPIC` or `dlstudy goal --track NAME` sets one")
 
 
 @app.command()

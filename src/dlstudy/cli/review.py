@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlstudy.cli.common import JsonOpt, context, report
+from dlstudy.cli.terminal import echo
 
 app = typer.Typer()
 
@@ -37,13 +38,13 @@ def review(
         return
     due = reviewer.next_due(ctx.clock())
     if due is not None:
-        typer.echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
+        echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
     elif not store.has_cards():
-        typer.echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
+        echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
     plan = plan_next(guide, ctx.statuses(), limit=1)
     if plan.suggestions:
         topic_next = plan.suggestions[0].topic
-        typer.echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
+        echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
 
 
 config_app = typer.Typer(help="Review settings: retention, daily limits, steps, day start, FSRS parameters.",
@@ -60,7 +61,7 @@ def config_list() -> None:
     from dlstudy.review.settings import show
 
     for name, value in asdict(load_settings(context().store())).items():
-        typer.echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
+        echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
 
 
 @config_app.command("get")
@@ -71,7 +72,7 @@ def config_get(name: Annotated[str, typer.Argument(help="Setting name.")]) -> No
 
     if name not in NAMES:
         raise SettingError(f"unknown setting '{name}'; settings: {', '.join(NAMES)}")
-    typer.echo(show(getattr(load_settings(context().store()), name)))
+    echo(show(getattr(load_settings(context().store()), name)))
 
 
 @config_app.command("set")
@@ -85,7 +86,7 @@ def config_set(
 
     parsed = parse_setting(name, " ".join(value))
     save_setting(context().store(), name, parsed)
-    typer.echo(f"{name} = {show(parsed)}")
+    echo(f"{name} = {show(parsed)}")
 
 
 @app.command()

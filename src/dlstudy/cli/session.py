@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from dlstudy.cli.terminal import console as safe_console
 from dlstudy.review.reviewer import Reviewer
 from dlstudy.storage.rows import CardRow
 from dlstudy.storage.store import ConflictError
@@ -63,7 +64,7 @@ class _Input:
 def run(reviewer: Reviewer, clock: Callable[[], datetime], limit: int | None,
         console: Console | None = None) -> int:
     """Review until the queue is empty, the limit is reached or the learner quits; returns cards shown."""
-    console = console or Console(highlight=False, markup=False)
+    console = console or safe_console()
     keys = _Input(console)
     guide = reviewer.guide
     started = time.monotonic()
