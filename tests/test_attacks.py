@@ -330,3 +330,31 @@ def test_control_characters_are_never_printed_raw(tmp_path: Path, write_guide) -
     assert any("␛]52" in text for text in outputs)
     shown = json.loads(learner.ok("card", "list", "--json").stdout)  # JSON keeps the data exactly, escaped
     assert any("\x1b]52" in card["question"] + card["answer"] for card in shown)
+
+
+@pytest.fixture
+def read_only_home(learner: Learner, tmp_path: Path):
+    """The learner's data folder, with history, seen through a read-only bind mount (needs root)."""
+    import subprocess
+
+    learner.with_history().settle()
+    view = tmp_path / "read-only"
+    view.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "--bind", str(learner.home), str(view)]).returncode:
+        pytest.skip("a read-only mount needs root")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(view)]).returncode:
+            pytest.skip("cannot remount read-only")
+        learner.env["DLSTUDY_HOME"] = str(view)
+        yield learner
+    finally:
+        subprocess.run(["umount", str(view)])
+
+
+def test_a_read_only_data_folder_gives_one_line(read_only_home: Learner) -> None:
+    """Issue 18 #12: each command refuses a read-only data folder in one line (doctor does not call it damage)."""
+    for command in (["status"], ["start", "c"], ["next"], ["backup"], ["review"], ["doctor"], ["stats"],
+                    ["export", "-"], ["config", "set", "fuzz", "on"]):
+        result = read_only_home.run(*command, input="q\n")
+        assert "read-only" in refused(result), command
+        assert result.stderr.count("\n") == 1, (command, result.stderr)

@@ -81,6 +81,8 @@ def integrity(path: Path) -> list[str]:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
+        if "unable to open" in str(error) or "readonly" in str(error) or "locked" in str(error):
+            return []  # a read-only folder or a busy file is not damage: opening it gives the reason
         return [str(error)]
     return [] if verdict == ["ok"] else verdict
 
