@@ -358,3 +358,42 @@ def test_a_read_only_data_folder_gives_one_line(read_only_home: Learner) -> None
         result = read_only_home.run(*command, input="q\n")
         assert "read-only" in refused(result), command
         assert result.stderr.count("\n") == 1, (command, result.stderr)
+
+
+# --- class: a guide that cannot be read in proportion ----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "/dev/null", "fifo", "folder", "too large"])
+def test_only_regular_guides_within_the_size_limit_are_read(learner: Learner, tmp_path: Path, kind: str) -> None:
+    """Issue 18 #15: /dev/zero, a pipe, a folder or a file past the documented limit is refused at once."""
+    import subprocess
+    import sys
+
+    from dlstudy.guide.source import MAX_GUIDE_BYTES
+
+    if kind == "fifo":
+        os.mkfifo(path := tmp_path / "pipe.yaml")
+    elif kind == "folder":
+        (path := tmp_path / "dir.yaml").mkdir()
+    elif kind == "too large":
+        with open(path := tmp_path / "big.yaml", "wb") as handle:
+            handle.truncate(MAX_GUIDE_BYTES + 1)  # sparse: costs no disk
+    else:
+        path = Path(kind)
+    env = {**os.environ, **learner.env, "DLSTUDY_GUIDE": str(path)}
+    for args in (["check"], ["next"], ["check", str(path)]):
+        result = subprocess.run([sys.executable, "-m", "dlstudy", *args], env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr and result.stderr.startswith("dlstudy: "), result.stderr
+        reason = "larger than a guide may be" if kind == "too large" else "not a regular file"
+        assert reason in result.stderr, result.stderr
+
+
+def test_members_of_a_mask_are_found_in_guide_order() -> None:
+    """The set bits of an ancestor mask, found without a shift per topic (what made checking quadratic)."""
+    from dlstudy.guide.graph import members
+
+    order = [f"t{i}" for i in range(300)]
+    for mask in (0, 1, 1 << 299, (1 << 300) - 1, int("10" * 150, 2), 0b1011 << 100):
+        assert members(mask, order) == [t for i, t in enumerate(order) if mask >> i & 1]

@@ -169,5 +169,14 @@ def longest_chain(requires: Requires) -> list[str]:
 
 
 def members(mask: int, order: Sequence[str]) -> list[str]:
-    """The topics whose bits are set in `mask`, in guide order."""
-    return [topic for i, topic in enumerate(order) if mask >> i & 1]
+    """The topics whose bits are set in `mask`, in guide order.
+
+    The set bits are found in the mask's binary text (bit 0 last), at C speed: shifting a mask of N bits
+    once per topic would cost N/64 word operations each, N^2/64 in all, per call."""
+    found = []
+    digits = bin(mask)[:1:-1]  # bit i at index i
+    i = digits.find("1")
+    while i >= 0:
+        found.append(order[i])
+        i = digits.find("1", i + 1)
+    return found

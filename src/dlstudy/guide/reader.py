@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from dlstudy.errors import GuideError, Problem
-from dlstudy.guide import graph
+from dlstudy.guide import graph, source
 from dlstudy.guide.model import Card, Group, Guide, Level, Section, Topic, Track
 from dlstudy.guide.yaml_nodes import read_nodes
 
@@ -109,9 +109,9 @@ class _GuideReader:
 
     def _compose(self) -> yaml.Node | None:
         try:
-            data = self.path.read_bytes() if self.content is None else self.content
-        except OSError as error:
-            self.problem(None, f"cannot read the guide: {error.strerror or error}")
+            data = source.read(self.path) if self.content is None else self.content
+        except GuideError as error:
+            self.problems += error.problems
             return None
         return read_nodes(data, self.problem)
 
