@@ -397,3 +397,19 @@ def test_members_of_a_mask_are_found_in_guide_order() -> None:
     order = [f"t{i}" for i in range(300)]
     for mask in (0, 1, 1 << 299, (1 << 300) - 1, int("10" * 150, 2), 0b1011 << 100):
         assert members(mask, order) == [t for i, t in enumerate(order) if mask >> i & 1]
+
+
+@pytest.mark.parametrize("command", [c for c in REPORTING if c[0] != "doctor"] + [["export", "-"]])
+def test_every_command_reports_output_it_could_not_write(learner: Learner, command: list[str]) -> None:
+    """Issue 18 #3, the class: a write to standard output that fails (a full disk) is an error, never a
+    success and never a traceback, for every command."""
+    import subprocess
+    import sys
+
+    learner.with_history().settle()
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([sys.executable, "-m", "dlstudy", *command], env={**os.environ, **learner.env},
+                                stdout=full, stderr=subprocess.PIPE, input="q\n", text=True, timeout=60)
+    assert result.returncode == 1, (command, result.stderr)
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("dlstudy: "), (command, result.stderr)
+    assert "No space left" in result.stderr
