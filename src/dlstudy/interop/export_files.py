@@ -18,7 +18,6 @@ def write_json(data: dict[str, Any], target: Path | None) -> None:
     """The export as JSON to a file (written whole, then moved into place) or to stdout (None)."""
     text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
     if target is None:
-
         try:
             write_stdout((text + "\n").encode("utf-8"))
         except OSError as error:
@@ -42,7 +41,10 @@ def write_stdout(data: bytes) -> None:
     try:
         descriptor = sys.stdout.fileno()
     except (OSError, ValueError):  # not a file (a test's captured output): its own write reports errors
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode())
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data.decode())
         sys.stdout.flush()
         return
     remaining = memoryview(data)
