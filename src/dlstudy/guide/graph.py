@@ -136,15 +136,19 @@ def ancestor_sets(requires: Requires) -> dict[str, int]:
     return ancestors
 
 
-def redundant_edges(requires: Requires) -> list[tuple[str, str, str]]:
-    """Edges (topic, prerequisite, via) where `prerequisite` is already implied through `via`."""
-    bit = {topic: 1 << i for i, topic in enumerate(requires)}
-    ancestors = ancestor_sets(requires)
+def redundant_edges(requires: Requires, ancestors: dict[str, int] | None = None) -> list[tuple[str, str, str]]:
+    """Edges (topic, prerequisite, via) where `prerequisite` is already implied through `via`
+    (`ancestors`: `ancestor_sets(requires)`, if already computed)."""
+    position = {topic: i for i, topic in enumerate(requires)}
+    if ancestors is None:
+        ancestors = ancestor_sets(requires)
     found = []
     for topic, prerequisites in requires.items():
+        if len(prerequisites) < 2:
+            continue
         for prerequisite in prerequisites:
             for other in prerequisites:
-                if other != prerequisite and ancestors[other] & bit[prerequisite]:
+                if other != prerequisite and ancestors[other] >> position[prerequisite] & 1:
                     found.append((topic, prerequisite, other))
                     break
     return found
