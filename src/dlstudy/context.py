@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dlstudy import paths
 from dlstudy.errors import DlstudyError
+from dlstudy.vocab import EARLIEST, LATEST, time_in_range
 
 if TYPE_CHECKING:
     from dlstudy.guide.model import Guide, Topic
@@ -26,12 +27,23 @@ def read_clock() -> datetime:
     """The current time, aware UTC; `DLSTUDY_NOW` fixes it."""
     fixed = os.environ.get(NOW_ENV)
     if not fixed:
-        return datetime.now(UTC)
+        moment = datetime.now(UTC)
+        where = "the system clock"
+    else:
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise DlstudyError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 timestamp") from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        where = f"{NOW_ENV}={fixed!r}"
     try:
-        moment = datetime.fromisoformat(fixed)
-    except ValueError:
-        raise DlstudyError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        in_range = time_in_range(moment.astimezone(UTC))
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise DlstudyError(f"{where}: out of range; dlstudy works with times from "
+                           f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} (UTC)")
+    return moment
 
 
 @dataclass
@@ -125,8 +137,10 @@ class AppContext:
         if backups.taken_on(folder, self.now):
             return
         try:
-            backups.make(paths.database_path(), folder, self.now, "daily")
-            backups.prune(folder, load_settings(self.store()).backups_kept)
+            made = backups.make(paths.database_path(), folder, self.now, "daily")
+            backups.prune(folder, load_settings(self.store()).backups_kept, made)
+            if ahead := backups.future(folder, self.now):
+                self.warn(f"{len(ahead)} backup(s) in {folder} are dated after now: a clock was wrong")
         except backups.BackupError as error:
             # the command itself can still run; the learner should know their safety net is missing
             self.warn(str(error))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 
 
@@ -68,3 +69,24 @@ class SettingKey(StrEnum):
 
 
 LEECH_LAPSES = 8  # a card forgotten this often is a leech
+
+
+# --- the bounds of every value that reaches the database ---------------------------------------------
+# Settings, imported records, command arguments and the clock are all held to these, and `doctor` checks
+# the database against the same ones, so that every command can use whatever was accepted.
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # no time before this is stored or used as "now"
+# ... nor after this one: with the longest interval (MAXIMUM_INTERVAL_DAYS) added it stays far below
+# the year 9999, where Python's dates end
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAXIMUM_INTERVAL_DAYS = 36500
+MAX_STEP_MINUTES = 365 * 1440  # one learning or relearning step: a year at most
+MAX_STEPS = 20  # learning or relearning steps
+MIN_STABILITY, MAX_STABILITY = 0.001, float(MAXIMUM_INTERVAL_DAYS)  # days; FSRS's own range
+MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0  # FSRS's scale
+LARGEST_ID = 2**63 - 1  # a database row id
+
+
+def time_in_range(moment: datetime) -> bool:
+    """Whether an aware time lies between EARLIEST and LATEST."""
+    return EARLIEST <= moment <= LATEST

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlstudy.cli.common import backup_before, context, show
+from dlstudy.cli.terminal import echo
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer(help="Review on your phone: cards to an Anki package, answers back from one.",
@@ -36,7 +37,7 @@ def export_(
                           [matching_sections(guide, name)[0] for name in section or ()],
                           [resolve_track(guide, name).id for name in track or ()])
     made = export_cards(guide, store, load_settings(store), target, chosen, ctx.now)
-    typer.echo(f"wrote {made.path}: {made.cards} cards, {made.answers} answers, {made.decks} decks")
+    echo(f"wrote {made.path}: {made.cards} cards, {made.answers} answers, {made.decks} decks")
 
 
 @app.command("import")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -9,6 +12,7 @@ from typer.core import TyperGroup
 
 from dlstudy import __version__
 from dlstudy.cli import anki, cards, data, learn, progress_map, review
+from dlstudy.cli.terminal import echo
 from dlstudy.errors import DlstudyError
 
 
@@ -17,11 +21,34 @@ class _ErrorBoundary(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # the last of the output, so that a full disk is reported, not ignored
+            return result
         except DlstudyError as error:
             for line in str(error).splitlines():
-                typer.echo(f"dlstudy: {line}", err=True)
+                echo(f"dlstudy: {line}", err=True)
             raise typer.Exit(1) from None
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRORS:
+                raise
+            _discard_stdout()
+            echo(f"dlstudy: cannot write the output ({error.strerror}); it is incomplete", err=True)
+            raise typer.Exit(1) from None
+
+
+# writing to standard output failed: a full disk or quota, a file size limit, a closed pipe, a failing device
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EPIPE, errno.EIO}
+
+
+def _discard_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere, so the interpreter's own last flush neither fails
+    again nor prints a second message."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 app = typer.Typer(
@@ -42,7 +69,7 @@ app.add_typer(anki.app, name="anki")
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(f"dlstudy {__version__}")
+        echo(f"dlstudy {__version__}")
         raise typer.Exit()
 
 

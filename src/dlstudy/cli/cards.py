@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlstudy.cli.common import JsonOpt, TopicArg, YesOpt, complete_topic, confirm, context, refuse, report
+from dlstudy.cli.terminal import echo, printable
 
 app = typer.Typer(help="Your own cards, and card management.", no_args_is_help=True)
 CardId = Annotated[int, typer.Argument(help="Card id, as `dlstudy card list` shows it.")]
@@ -25,7 +26,7 @@ def card_add(
     target = ctx.topic(topic)
     row = add_own_card(ctx.store(), target.id, typer.prompt("Question") if question is None else question,
                        typer.prompt("Answer") if answer is None else answer, ctx.now)
-    typer.echo(f"card {row.id} added to {target.title} [{target.id}]; your own cards are reviewed from the next "
+    echo(f"card {row.id} added to {target.title} [{target.id}]; your own cards are reviewed from the next "
                "session on, whatever the topic's status")
 
 
@@ -63,10 +64,10 @@ def card_edit(
     store = context().store()
     row = own_card(store, card_id, instead="edit data/topics.yaml or add your own card")
     if question is None and answer is None:
-        question = typer.prompt("Question", default=row.question)
-        answer = typer.prompt("Answer", default=row.answer)
+        question = typer.prompt(f"Question [{printable(row.question)}]", default=row.question, show_default=False)
+        answer = typer.prompt(f"Answer [{printable(row.answer)}]", default=row.answer, show_default=False)
     edit_own_card(store, row, question, answer)
-    typer.echo(f"card {card_id} updated")
+    echo(f"card {card_id} updated")
 
 
 @app.command("suspend")
@@ -85,7 +86,7 @@ def _set_suspended(card_id: int, suspended: bool) -> None:
     from dlstudy.review.cards import set_suspended
 
     set_suspended(context().store(), card_id, suspended)
-    typer.echo(f"card {card_id} {'suspended' if suspended else 'unsuspended'}")
+    echo(f"card {card_id} {'suspended' if suspended else 'unsuspended'}")
 
 
 @app.command("delete")
@@ -98,4 +99,4 @@ def card_delete(card_id: CardId, yes: YesOpt = False) -> None:
     if not yes and not confirm(f"Delete card {card_id} ({row.question}) and its history?"):
         refuse("not deleted")
     delete_own_card(store, row)
-    typer.echo(f"card {card_id} deleted")
+    echo(f"card {card_id} deleted")

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dlstudy.cli.terminal import console, echo, printable
 from dlstudy.context import AppContext
 
 
@@ -44,11 +45,11 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")]
 
 
 def warn(message: str) -> None:
-    typer.echo(f"dlstudy: warning: {message}", err=True)
+    echo(f"dlstudy: warning: {message}", err=True)
 
 
 def note(message: str) -> None:
-    typer.echo(f"dlstudy: {message}", err=True)
+    echo(f"dlstudy: {message}", err=True)
 
 
 def context(as_json: bool = False) -> AppContext:
@@ -67,14 +68,14 @@ def backup_before(ctx: AppContext, reason: str) -> None:
 def confirm(question: str) -> bool:
     """Ask on stderr; no answer (end of input) means no."""
     try:
-        return typer.confirm(question, default=False, err=True)
+        return typer.confirm(printable(question), default=False, err=True)
     except typer.Abort:
         return False
 
 
 def refuse(message: str) -> None:
     """The learner said no: say what did not happen, exit 1."""
-    typer.echo(message, err=True)
+    echo(message, err=True)
     raise typer.Exit(1)
 
 
@@ -82,19 +83,20 @@ def show(renderable: Any) -> None:
     """Print a Rich view. A line made by `render.common.whole` (a path, a file name, a link) is printed
     whole, never cut or wrapped by Rich, at any width and through a pipe: the terminal folds it, so it
     copies as one piece."""
-    from rich.console import Console
-
     from dlstudy.cli.render.common import parts
 
-    console = Console(highlight=False, markup=False)
+    out = console()
     for part, whole in parts(renderable):
-        console.print(part, soft_wrap=whole)
+        out.print(part, soft_wrap=whole)
 
 
 def show_json(data: Any) -> None:
     import json
+    import re
 
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    # JSON escapes C0 controls itself; DEL and C1 are escaped here too, so the data reads back the same
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    typer.echo(re.sub("[\x7f-\x9f]", lambda match: f"\\u{ord(match.group()):04x}", text))
 
 
 def report(ctx: AppContext, data: Any, view: Any) -> None:

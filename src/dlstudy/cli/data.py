@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from dlstudy.cli.common import JsonOpt, YesOpt, confirm, context, refuse, report
+from dlstudy.cli.terminal import echo
+from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer()
@@ -33,8 +35,9 @@ def backup(
     ctx = context()
     store = ctx.store(daily_backup=False)  # refuses a damaged or foreign file before anything is copied
     made = backups.make(paths.database_path(), folder, ctx.now, "manual")
-    backups.prune(folder, load_settings(store).backups_kept)
-    typer.echo(f"backup written: {made}")
+    backups.prune(folder, load_settings(store).backups_kept, made)
+    _warn_future(folder, ctx)
+    echo(f"backup written: {made}")
 
 
 @app.command()
@@ -52,7 +55,7 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup (see `dlstudy ba
     if not yes and not confirm(f"Replace {database} with {file}? (the current one is kept as a backup)"):
         refuse("nothing restored")
     kept = backups.restore(file, database, paths.backups_dir(), context().now, REVISIONS)
-    typer.echo(f"restored {file}" + (f"; the previous database is kept as {kept}" if kept else ""))
+    echo(f"restored {file}" + (f"; the previous database is kept as {kept}" if kept else ""))
 
 
 @app.command("export")
@@ -74,14 +77,22 @@ def export_(
         folder = Path(target)
         _refuse_overwrite([folder / "cards.csv", folder / "reviews.csv"], force)
         written = export_files.write_csv(data, folder)
-        typer.echo(f"wrote {', '.join(map(str, written))}: {counts}", err=True)
+        echo(f"wrote {', '.join(map(str, written))}: {counts}", err=True)
         return
     path = None if target == "-" else Path(target)
     if path is not None:
         _refuse_overwrite([path], force)
     export_files.write_json(data, path)
-    typer.echo(f"exported {len(data['progress'])} topics, {counts}, {len(data['settings'])} settings"
+    echo(f"exported {len(data['progress'])} topics, {counts}, {len(data['settings'])} settings"
                + (f" to {path}" if path else ""), err=True)
+
+
+def _warn_future(folder: Path, ctx: AppContext) -> None:
+    from dlstudy.storage import backups
+
+    if ahead := backups.future(folder, ctx.now):
+        ctx.warn(f"{len(ahead)} backup(s) in {folder} are dated after now ({ahead[0].taken_at} UTC): a clock was "
+                 "wrong; backups are kept by the order they were written in, not by these dates")
 
 
 def _refuse_overwrite(targets: list[Path], force: bool) -> None:
@@ -118,6 +129,7 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
            as_json: JsonOpt = False) -> None:
     """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
     from dlstudy import paths
+    from dlstudy.review.config import stored_problems
     from dlstudy.storage import backups, checks
 
     ctx = context(as_json)
@@ -129,6 +141,10 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
         raise typer.Exit(1)
     store = ctx.store()  # refuses what is not a dlstudy database, with its own message
     findings = checks.examine(store.engine, topic_ids, ctx.now)
+    if bad_settings := stored_problems(store):
+        findings.append(checks.Finding("setting-out-of-range", "review settings outside their bounds (their "
+                                       "defaults apply; `dlstudy config set` replaces them)", len(bad_settings),
+                                       tuple(bad_settings[:5]), None))
     repaired = []
     if fix and any(f.repair for f in findings):
         backups.make(database, paths.backups_dir(), ctx.now, "before-doctor-fix")

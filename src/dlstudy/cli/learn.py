@@ -20,6 +20,7 @@ from dlstudy.cli.common import (
     refuse,
     report,
 )
+from dlstudy.cli.terminal import echo
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
@@ -57,13 +58,13 @@ def _set_status(name: str, status: Status, force: bool) -> None:
     topic = ctx.topic(name)
     missing = blocking_prerequisites(guide, ctx.statuses(), topic, status)
     if missing and not force:
-        typer.echo(f"{topic.title} has unmet prerequisites: {', '.join(f'{t.title} [{t.id}]' for t in missing)}",
+        echo(f"{topic.title} has unmet prerequisites: {', '.join(f'{t.title} [{t.id}]' for t in missing)}",
                    err=True)
         if not confirm("Mark it anyway?"):
             refuse("not marked; use --force to mark it anyway")
     change = set_status(ctx.store(), topic, status, ctx.now)
     added = change.cards_added
-    typer.echo(f"{topic.title} [{topic.id}]: {status}"
+    echo(f"{topic.title} [{topic.id}]: {status}"
                + (f"; {added} card{'s' if added != 1 else ''} added to your reviews" if added else ""))
     if status == Status.NEW:
         _reset_notes(ctx, topic)
@@ -75,11 +76,11 @@ def _reset_notes(ctx: AppContext, topic: Topic) -> None:
 
     dependents = building_on(ctx.guide(), ctx.statuses(), topic)
     if dependents:
-        typer.echo("topics you started or learned that build on it keep their status: "
+        echo("topics you started or learned that build on it keep their status: "
                    + ", ".join(f"{t.title} [{t.id}]" for t in dependents))
     cards = len(ctx.store().cards(topic.id))
     if cards:
-        typer.echo(f"its {cards} card{'s stay' if cards != 1 else ' stays'} in your reviews with their history "
+        echo(f"its {cards} card{'s stay' if cards != 1 else ' stays'} in your reviews with their history "
                    "(`dlstudy card suspend ID` stops one)")
 
 
@@ -173,20 +174,20 @@ def goal_(
         return report(ctx, payloads.goal_data(_standing_goal(ctx)), None)
     if clear:
         replaced = set_goal(ctx.store(), None)
-        typer.echo(f"goal cleared (was the {replaced[0]} {replaced[1]})" if replaced else "no goal was set")
+        echo(f"goal cleared (was the {replaced[0]} {replaced[1]})" if replaced else "no goal was set")
     elif topic is not None or track is not None:
         target = ctx.topic(topic) if topic is not None else resolve_track(ctx.outline(), track or "")
         replaced = set_goal(ctx.store(), target)
-        typer.echo(f"{'goal' if topic is not None else 'track'}: {target.title} [{target.id}]"
+        echo(f"{'goal' if topic is not None else 'track'}: {target.title} [{target.id}]"
                    + (f" (replaces the {replaced[0]} {replaced[1]}: one goal or track at a time)" if replaced else ""))
     else:
         current = _standing_goal(ctx)
         if current.topic is not None:
-            typer.echo(f"goal: {current.topic.title} [{current.topic.id}]")
+            echo(f"goal: {current.topic.title} [{current.topic.id}]")
         elif current.track is not None:
-            typer.echo(f"track: {current.track.title} [{current.track.id}]")
+            echo(f"track: {current.track.title} [{current.track.id}]")
         else:
-            typer.echo("no goal set; `dlstudy goal TOPIC` or `dlstudy goal --track NAME` sets one")
+            echo("no goal set; `dlstudy goal TOPIC` or `dlstudy goal --track NAME` sets one")
 
 
 @app.command()
@@ -273,7 +274,7 @@ def search(
 
         link = finding.link_to_open(topics, engine)
         if not webbrowser.open(link):
-            typer.echo(f"dlstudy: no browser could be opened; nothing was opened. The link:\n{link}", err=True)
+            echo(f"dlstudy: no browser could be opened; nothing was opened. The link:\n{link}", err=True)
 
 
 @app.command("paths")

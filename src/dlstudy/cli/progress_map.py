@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlstudy.cli.common import context
+from dlstudy.cli.terminal import echo
 from dlstudy.errors import DlstudyError
 
 app = typer.Typer()
@@ -39,7 +40,7 @@ def map_(
         atomic.write_bytes(path, page.encode("utf-8"))
     except OSError as error:
         raise DlstudyError(f"{path}: cannot write the map ({error.strerror or error})") from None
-    typer.echo(f"map written: {path}")
+    echo(f"map written: {path}")
     if open_page:
         import webbrowser
 

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from dlstudy.cli.common import JsonOpt, complete_section, complete_topic, complete_track, context, report
+from dlstudy.cli.terminal import echo
 
 app = typer.Typer()
 
@@ -40,13 +41,13 @@ def review(
         return
     due = reviewer.next_due(ctx.clock())
     if due is not None:
-        typer.echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
+        echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
     elif not store.has_cards():
-        typer.echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
+        echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
     plan = plan_next(guide, ctx.statuses(), limit=1)
     if plan.suggestions:
         topic_next = plan.suggestions[0].topic
-        typer.echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
+        echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")
 
 
 @app.command()
@@ -62,10 +63,10 @@ def undo() -> None:
     if undone is None:
         raise DlstudyError("nothing to undo: no answer has been given yet")
     card = undone.card
-    typer.echo(f"undone: {Rating(undone.rating).label} on card {card.id} ({card.question}), "
+    echo(f"undone: {Rating(undone.rating).label} on card {card.id} ({card.question}), "
                f"answered {undone.answered_at.astimezone():%Y-%m-%d %H:%M}")
     due = "now" if card.card.due <= ctx.now else f"in {interval(card.card.due - ctx.now)}"
-    typer.echo(f"the card is back as it was before that answer: due {due}")
+    echo(f"the card is back as it was before that answer: due {due}")
 
 
 config_app = typer.Typer(help="Review settings: retention, daily limits, steps, day start, FSRS parameters.",
@@ -85,7 +86,7 @@ def config_list(as_json: JsonOpt = False) -> None:
     if as_json:
         return report(ctx, values, None)
     for name, value in values.items():
-        typer.echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
+        echo(f"{name} = {show(tuple(value) if isinstance(value, list) else value)}")
 
 
 @config_app.command("get")
@@ -96,7 +97,7 @@ def config_get(name: Annotated[str, typer.Argument(help="Setting name.")]) -> No
 
     if name not in NAMES:
         raise SettingError(f"unknown setting '{name}'; settings: {', '.join(NAMES)}")
-    typer.echo(show(getattr(load_settings(context().store()), name)))
+    echo(show(getattr(load_settings(context().store()), name)))
 
 
 @config_app.command("set", context_settings={"ignore_unknown_options": True})  # so that -3 is a value
@@ -110,7 +111,7 @@ def config_set(
 
     parsed = parse_setting(name, " ".join(value))
     save_setting(context().store(), name, parsed)
-    typer.echo(f"{name} = {show(parsed)}")
+    echo(f"{name} = {show(parsed)}")
 
 
 @app.command()
@@ -135,7 +136,7 @@ def optimize(
     if revert:
         backup_before(ctx, "before-optimize-revert")
         done = tuning.revert(store)
-        typer.echo(f"parameters restored; {done.rescheduled} cards' schedules put back")
+        echo(f"parameters restored; {done.rescheduled} cards' schedules put back")
         return
     fit = tuning.evaluate(store, load_settings(store))
     best = tuning.best_retention(store, load_settings(store)) if retention else None
@@ -144,7 +145,7 @@ def optimize(
         now_too = reschedule or (not as_json and confirm("Reschedule every card now with the new parameters?"))
         backup_before(ctx, "before-optimize")
         done = tuning.apply(store, fit.parameters, now_too)
-        typer.echo(f"parameters saved; {done.rescheduled} cards rescheduled" if now_too else
+        echo(f"parameters saved; {done.rescheduled} cards rescheduled" if now_too else
                    "parameters saved; each card's next answer uses them (`dlstudy optimize --revert` undoes this)",
                    err=as_json)
 

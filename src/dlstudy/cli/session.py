@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from dlstudy.cli.terminal import console as safe_console
 from dlstudy.review.reviewer import Reviewer
 from dlstudy.storage.rows import CardRow
 from dlstudy.storage.store import ConflictError
@@ -66,7 +67,7 @@ def run(reviewer: Reviewer, clock: Callable[[], datetime], limit: int | None,
 
     Ctrl-C ends the session like `q` (every rating is already saved), then exits with status 130.
     """
-    console = console or Console(highlight=False, markup=False)
+    console = console or safe_console()
     started = time.monotonic()
     try:
         return _loop(reviewer, clock, limit, console)

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from dlstudy import __version__, atomic
+from dlstudy.guide import source
 from dlstudy.guide.model import Guide
 
 T = TypeVar("T")
@@ -45,10 +46,7 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     `outline=True` gives the guide without its cards (every topic's `cards` is empty): a fraction of
     the size, for the commands that never show a card (next, status, tree, goal).
     """
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return _parse(path)  # reports the problem in its own words
+    content = source.read(path)
     key = _key(path, content)
     full_entry, outline_entry = cache / f"guide-{key}.pickle", cache / f"guide-{key}-outline.pickle"
     with _collector_paused():

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from dlstudy.errors import GuideError, Problem
-from dlstudy.guide import graph
+from dlstudy.guide import graph, source
 from dlstudy.guide.model import Card, Group, Guide, Level, Paper, Section, Topic, Track
 from dlstudy.guide.yaml_nodes import read_nodes
 
@@ -116,9 +116,9 @@ class _GuideReader:
 
     def _compose(self) -> yaml.Node | None:
         try:
-            data = self.path.read_bytes() if self.content is None else self.content
-        except OSError as error:
-            self.problem(None, f"cannot read the guide: {error.strerror or error}")
+            data = source.read(self.path) if self.content is None else self.content
+        except GuideError as error:
+            self.problems += error.problems
             return None
         return read_nodes(data, self.problem)
 
@@ -393,18 +393,27 @@ class _GuideReader:
         if cycles:
             return
         order = list(requires)
-        bit = {topic: 1 << i for i, topic in enumerate(order)}
+        position = {topic: i for i, topic in enumerate(order)}  # a topic's bit in an ancestor mask
         ancestors = graph.ancestor_sets(requires)
-        for topic_id, prerequisite, via in graph.redundant_edges(requires):
+        for topic_id, prerequisite, via in graph.redundant_edges(requires, ancestors):
             self.problem(_requires_line(topic_nodes[topic_id], prerequisite),
                          f"'{prerequisite}' is already implied through '{via}'; list only direct "
                          "prerequisites", f"topic '{topic_id}'", "requires")
         for track, members in tracks:
             ids = track.topic_ids
             lines = {topic_id: _line(node) for topic_id, node in members}
-            for i, earlier in enumerate(ids):
+            # from the end, with one mask of the topics listed so far: linear in the track's length (comparing
+            # every pair was quadratic); the pairs are listed only for the topics found in error
+            after = 0
+            wrong = set()
+            for i in range(len(ids) - 1, -1, -1):
+                if ancestors[ids[i]] & after:
+                    wrong.add(i)
+                after |= 1 << position[ids[i]]
+            for i in sorted(wrong):
+                earlier = ids[i]
                 for later in ids[i + 1:]:
-                    if ancestors[earlier] & bit[later]:
+                    if ancestors[earlier] >> position[later] & 1:
                         self.problem(lines[earlier], f"lists '{earlier}' before its prerequisite "
                                      f"'{later}'", f"track '{track.id}'", "topics")
         self._check_levels(levels, ancestors, order)

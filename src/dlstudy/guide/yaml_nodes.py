@@ -54,6 +54,16 @@ def read_nodes(data: bytes, report: Report) -> yaml.Node | None:
     return node
 
 
+class _Line:
+    """A node's position: only its line is ever read, so a node keeps this, shared by every node on the
+    line, instead of the parser's two full marks (which cost more memory than the text itself)."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int):
+        self.line = line
+
+
 class _TooDeep(Exception):
     def __init__(self, line: int):
         self.line = line
@@ -89,6 +99,13 @@ def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
     aliased = 0
     root = None
     documents = 0
+    lines: dict[int, _Line] = {}
+
+    def position(mark: Any) -> _Line:
+        found = lines.get(mark.line)
+        if found is None:
+            found = lines[mark.line] = _Line(mark.line)
+        return found
 
     def attach(node: yaml.Node, anchor: str | None) -> None:
         nonlocal root
@@ -110,7 +127,8 @@ def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
         if issubclass(kind, yaml.ScalarEvent):
             tag = event.tag if event.tag not in (None, "!") else resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit)
-            scalar = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            at = position(event.start_mark)
+            scalar = yaml.ScalarNode(tag, event.value, at, at, style=event.style)  # type: ignore[arg-type]
             sizes[id(scalar)] = 1
             attach(scalar, event.anchor)
         elif issubclass(kind, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -120,13 +138,13 @@ def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
             node_kind = yaml.MappingNode if mapping else yaml.SequenceNode
             default = "tag:yaml.org,2002:map" if mapping else "tag:yaml.org,2002:seq"
             tag = event.tag if event.tag not in (None, "!") else default
-            node = node_kind(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
+            at = position(event.start_mark)
+            node = node_kind(tag, [], at, at, flow_style=event.flow_style)  # type: ignore[arg-type]
             attach(node, event.anchor)
             stack.append(node)
             pending_keys.append(None)
         elif issubclass(kind, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             ended = stack.pop()
-            ended.end_mark = event.end_mark
             pending_keys.pop()
             children = ended.value if isinstance(ended, yaml.SequenceNode) else [
                 part for pair in ended.value for part in pair]

@@ -16,7 +16,21 @@ from typing import Any
 
 from dlstudy.errors import DlstudyError
 from dlstudy.storage.snapshot import Snapshot
-from dlstudy.vocab import CardState, Rating, SettingKey, Source, Status
+from dlstudy.vocab import (
+    EARLIEST,
+    LATEST,
+    MAX_DIFFICULTY,
+    MAX_STABILITY,
+    MAX_STEPS,
+    MIN_DIFFICULTY,
+    MIN_STABILITY,
+    CardState,
+    Rating,
+    SettingKey,
+    Source,
+    Status,
+    time_in_range,
+)
 
 FORMAT = "dlstudy-export"
 VERSION = 1
@@ -40,7 +54,6 @@ def _any_text(value: Any) -> str | None:
 
 
 _LARGEST_COUNT = 2**31 - 1  # reps, lapses, durations: far beyond any real value, and safe in any database
-_LARGEST_NUMBER = 1e9  # stability and difficulty (days, a 1-10 scale): far beyond any real value
 
 
 def _integer(low: int, high: int = _LARGEST_COUNT) -> Callable[[Any], str | None]:
@@ -54,12 +67,15 @@ def _integer(low: int, high: int = _LARGEST_COUNT) -> Callable[[Any], str | None
     return check
 
 
-def _positive_number(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "expected a positive number"
-    if not (isinstance(value, float) and math.isnan(value)) and 0 < value <= _LARGEST_NUMBER:
-        return None
-    return f"expected a positive number up to {_LARGEST_NUMBER:.0e}"
+def _number(low: float, high: float) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"expected a number from {low} to {high}"
+        if not (isinstance(value, float) and math.isnan(value)) and low <= value <= high:
+            return None
+        return f"expected a number from {low} to {high}"
+
+    return check
 
 
 def _flag(value: Any) -> str | None:
@@ -76,10 +92,10 @@ def _time(value: Any) -> str | None:
     if parsed.tzinfo is None:
         return f"'{value}' has no UTC offset"
     try:
-        parsed.astimezone(UTC)
+        in_range = time_in_range(parsed.astimezone(UTC))
     except OverflowError:
-        return f"'{value}' is out of range"
-    return None
+        in_range = False
+    return None if in_range else f"'{value}' is out of range ({EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d})"
 
 
 def _one_of(*choices: Any) -> Callable[[Any], str | None]:
@@ -96,18 +112,38 @@ PROGRESS_FIELDS = {
 }
 CARD_FIELDS = {
     "key": _text, "topic_id": _text, "source": _one_of(*Source), "question": _any_text,
-    "answer": _any_text, "state": _integer(min(CardState), max(CardState)), "step": _optional(_integer(0)),
-    "stability": _optional(_positive_number), "difficulty": _optional(_positive_number), "due": _time,
+    "answer": _any_text, "state": _integer(min(CardState), max(CardState)), "step": _optional(_integer(0, MAX_STEPS)),
+    "stability": _optional(_number(MIN_STABILITY, MAX_STABILITY)),
+    "difficulty": _optional(_number(MIN_DIFFICULTY, MAX_DIFFICULTY)), "due": _time,
     "last_review": _optional(_time), "reps": _integer(0), "lapses": _integer(0), "suspended": _flag,
     "buried_until": _optional(_time), "removed": _flag, "created_at": _time,
 }
 LOG_FIELDS = {
     "card": _text, "rating": _integer(min(Rating), max(Rating)), "reviewed_at": _time, "duration_ms": _integer(0),
-    "prior_state": _integer(min(CardState), max(CardState)), "prior_step": _optional(_integer(0)),
-    "prior_stability": _optional(_positive_number), "prior_difficulty": _optional(_positive_number),
+    "prior_state": _integer(min(CardState), max(CardState)), "prior_step": _optional(_integer(0, MAX_STEPS)),
+    "prior_stability": _optional(_number(MIN_STABILITY, MAX_STABILITY)),
+    "prior_difficulty": _optional(_number(MIN_DIFFICULTY, MAX_DIFFICULTY)),
     "prior_due": _time, "prior_last_review": _optional(_time), "prior_reps": _integer(0),
     "prior_lapses": _integer(0),
 }
+
+
+def _schedule_problems(prefix: str) -> Callable[[dict[str, Any]], list[str]]:
+    """A schedule FSRS can continue: an answered card has its memory (stability, difficulty, last review),
+    and a card in (re)learning its step. Checked for a card, and for the state a review log's undo restores."""
+    def check(record: dict[str, Any]) -> list[str]:
+        state = record[f"{prefix}state"]
+        needed = []
+        if state != CardState.NEW:
+            needed += ["stability", "difficulty", "last_review"]
+        if state in (CardState.LEARNING, CardState.RELEARNING):
+            needed.append("step")
+        return [f"{prefix}{name}: required for a card in state {CardState(state).label}"
+                for name in needed if record[f"{prefix}{name}"] is None]
+
+    return check
+
+
 _TIMES = {name for spec in (PROGRESS_FIELDS, CARD_FIELDS, LOG_FIELDS) for name in spec
           if name.endswith(("_at", "due", "last_review", "_until"))}
 
@@ -156,8 +192,8 @@ def check(data: Any, where: str, check_setting: SettingCheck) -> Snapshot:
     else:
         problems.append("settings: expected an object")
     progress = _records(data, "progress", PROGRESS_FIELDS, "topic_id", problems)
-    cards = _records(data, "cards", CARD_FIELDS, "key", problems)
-    logs = _records(data, "review_logs", LOG_FIELDS, None, problems)
+    cards = _records(data, "cards", CARD_FIELDS, "key", problems, _schedule_problems(""))
+    logs = _records(data, "review_logs", LOG_FIELDS, None, problems, _schedule_problems("prior_"))
     problems += _dangling_logs(data)
     if problems:
         shown = "\n".join(f"{where}: {p}" for p in problems[:_MAX_PROBLEMS])
@@ -196,7 +232,7 @@ def _dangling_logs(data: dict[str, Any]) -> list[str]:
 
 
 def _records(data: dict[str, Any], name: str, spec: dict[str, Check], unique: str | None,
-             problems: list[str]) -> list[dict[str, Any]]:
+             problems: list[str], rule: Callable[[dict[str, Any]], list[str]] | None = None) -> list[dict[str, Any]]:
     items = data.get(name, [])
     if not isinstance(items, list):
         problems.append(f"{name}: expected a list")
@@ -213,6 +249,8 @@ def _records(data: dict[str, Any], name: str, spec: dict[str, Check], unique: st
                 found.append(f"{where}.{key}: missing")
             elif (reason := checker(item[key])) is not None:
                 found.append(f"{where}.{key}: {reason}")
+        if rule is not None and not found:
+            found += [f"{where}.{reason}" for reason in rule(item)]
         if unique and not found:
             if item[unique] in seen:
                 found.append(f"{where}.{unique}: '{item[unique]}' appears twice")

@@ -7,7 +7,7 @@ from datetime import datetime
 from dlstudy.errors import DlstudyError
 from dlstudy.storage.rows import CardRow
 from dlstudy.storage.store import Store
-from dlstudy.vocab import LEECH_LAPSES, Source
+from dlstudy.vocab import LARGEST_ID, LEECH_LAPSES, Source
 
 
 class UnknownCard(DlstudyError):
@@ -19,7 +19,7 @@ class GuideCardEdit(DlstudyError):
 
 
 def get_card(store: Store, card_id: int) -> CardRow:
-    row = store.card(card_id)
+    row = store.card(card_id) if 1 <= card_id <= LARGEST_ID else None  # no larger id fits in the database
     if row is None:
         raise UnknownCard(f"no card with id {card_id}; `dlstudy card list` shows the ids")
     return row

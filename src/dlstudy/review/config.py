@@ -11,7 +11,21 @@ from dlstudy.vocab import SettingKey
 
 
 def load_settings(store: Store) -> ReviewSettings:
-    return from_stored(store.setting(SettingKey.REVIEW) or {})
+    """The stored settings; a value outside its bounds (written by something other than `config set` or
+    `import`, which refuse it) is left out, so its default applies; `doctor` reports it."""
+    stored = _stored(store)
+    return from_stored({name: value for name, value in stored.items() if setting_problem(name, value) is None})
+
+
+def stored_problems(store: Store) -> list[str]:
+    """Stored review settings that are outside their bounds, each with the reason."""
+    return [f"{name}: {reason}" for name, value in _stored(store).items()
+            if (reason := setting_problem(name, value)) is not None]
+
+
+def _stored(store: Store) -> dict[str, Any]:
+    stored = store.setting(SettingKey.REVIEW)
+    return stored if isinstance(stored, dict) else {}
 
 
 def parse_setting(name: str, text: str) -> Any:
@@ -36,7 +50,7 @@ def setting_problem(name: str, value: Any) -> str | None:
 
 
 def save_setting(store: Store, name: str, value: Any) -> ReviewSettings:
-    stored = dict(store.setting(SettingKey.REVIEW) or {})
+    stored = dict(_stored(store))
     stored[name] = list(value) if isinstance(value, tuple) else value
     store.set_setting(SettingKey.REVIEW, stored)
     return from_stored(stored)

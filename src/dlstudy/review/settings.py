@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from dlstudy.errors import DlstudyError
+from dlstudy.vocab import MAX_STEP_MINUTES, MAX_STEPS, MAXIMUM_INTERVAL_DAYS
 
 # py-fsrs 6 default parameters (FSRS-6, 21 values)
 DEFAULT_PARAMETERS = (
@@ -57,7 +58,12 @@ def _steps(text: str) -> tuple[int, ...]:
         match = re.fullmatch(r"(\d+)([mhd]?)", part)
         if not match or int(match.group(1)) == 0:
             raise SettingError(f"'{part}' is not a step; use minutes such as '1 10', or 1h, 1d")
-        steps.append(int(match.group(1)) * {"": 1, "m": 1, "h": 60, "d": 1440}[match.group(2)])
+        minutes = int(match.group(1)) * {"": 1, "m": 1, "h": 60, "d": 1440}[match.group(2)]
+        if minutes > MAX_STEP_MINUTES:
+            raise SettingError(f"'{part}' is too long a step; allowed: 1 minute to {MAX_STEP_MINUTES // 1440}d")
+        steps.append(minutes)
+    if len(steps) > MAX_STEPS:
+        raise SettingError(f"{len(steps)} steps are too many; allowed: up to {MAX_STEPS}")
     return tuple(steps)
 
 
@@ -88,7 +94,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "reviews_per_day": _number(int, 0, 99999),
     "learning_steps": _steps,
     "relearning_steps": _steps,
-    "maximum_interval": _number(int, 1, 36500),
+    "maximum_interval": _number(int, 1, MAXIMUM_INTERVAL_DAYS),
     "day_start_hour": _number(int, 0, 23),
     "learn_ahead": _number(int, 0, 1440),
     "fuzz": _boolean,

@@ -87,12 +87,30 @@ def listed(folder: Path) -> list[Backup]:
     return [backup for *_, backup in sorted(found, key=lambda item: item[:2], reverse=True)]
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backups; returns what was deleted."""
-    removed = [b.path for b in listed(folder)[keep:]]
+def prune(folder: Path, keep: int, made: Path) -> list[Path]:
+    """Delete all but the `keep` most recently written backups; returns what was deleted.
+
+    Recency is the order the files were written in (their modification time), not the time in their
+    names, which a wrong clock (`DLSTUDY_NOW`, a machine set to the future) can put out of order; and the
+    backup just made is never deleted, whatever the other files say.
+    """
+    def written(backup: Backup) -> int:
+        try:
+            return backup.path.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    others = sorted((b for b in listed(folder) if b.path != made), key=written, reverse=True)
+    removed = [b.path for b in others[max(keep - 1, 0):]]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
+
+
+def future(folder: Path, now: datetime) -> list[Backup]:
+    """Backups whose names are dated after `now`: a clock was wrong when they were taken, or is now."""
+    stamp = f"{now:%Y-%m-%d %H:%M:%S}"
+    return [b for b in listed(folder) if b.taken_at > stamp]
 
 
 def taken_on(folder: Path, now: datetime) -> bool:

@@ -21,12 +21,20 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from dlstudy.storage import sqlite_files
 from dlstudy.storage.models import ReviewLog, StudyCard, TopicProgress
 from dlstudy.storage.store import clear_guide_sync
-from dlstudy.vocab import CardState, Rating, Source, Status
+from dlstudy.vocab import (
+    EARLIEST,
+    LATEST,
+    MAX_STABILITY,
+    MAX_STEPS,
+    MIN_STABILITY,
+    CardState,
+    Rating,
+    Source,
+    Status,
+)
 
 NEW = CardState.NEW
 
-MAX_STABILITY = 36500.0  # days; FSRS's own ceiling
-MIN_STABILITY = 0.001
 _EXAMPLES = 5
 Rows = tuple[Any, ColumnElement[bool], Any]  # (model, which rows, the column that names a row)
 
@@ -73,6 +81,8 @@ def integrity(path: Path) -> list[str]:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
+        if "unable to open" in str(error) or "readonly" in str(error) or "locked" in str(error):
+            return []  # a read-only folder or a busy file is not damage: opening it gives the reason
         return [str(error)]
     return [] if verdict == ["ok"] else verdict
 
@@ -174,6 +184,30 @@ def _status_unknown(topic_ids: set[str], now: datetime) -> Rows:
     return TopicProgress, not_(TopicProgress.status.in_(list(Status))), TopicProgress.topic_id
 
 
+def _outside(*columns: Any) -> ColumnElement[bool]:
+    return or_(*(or_(column < EARLIEST, column > LATEST) for column in columns))
+
+
+def _progress_times_out_of_range(topic_ids: set[str], now: datetime) -> Rows:
+    where = _outside(TopicProgress.started_at, TopicProgress.finished_at, TopicProgress.updated_at)
+    return TopicProgress, where, TopicProgress.topic_id
+
+
+def _card_times_out_of_range(topic_ids: set[str], now: datetime) -> Rows:
+    where = _outside(StudyCard.due, StudyCard.last_review, StudyCard.buried_until, StudyCard.created_at)
+    return StudyCard, where, StudyCard.key
+
+
+def _log_times_out_of_range(topic_ids: set[str], now: datetime) -> Rows:
+    return ReviewLog, _outside(ReviewLog.reviewed_at, ReviewLog.prior_due, ReviewLog.prior_last_review), ReviewLog.id
+
+
+def _step_impossible(topic_ids: set[str], now: datetime) -> Rows:
+    stepping = StudyCard.state.in_([CardState.LEARNING, CardState.RELEARNING])
+    where = or_(StudyCard.step < 0, StudyCard.step > MAX_STEPS, and_(stepping, StudyCard.step.is_(None)))
+    return StudyCard, where, StudyCard.key
+
+
 def _clamped(column: Any, low: float, high: float) -> Any:
     return case((column < low, low), (column > high, high), else_=column)
 
@@ -202,6 +236,14 @@ CHECKS = (
            _schedule_restarted),
     _Check("state-unknown", "cards in an unknown state", _state_unknown,
            "start their schedule again as new cards (their review logs stay)", _schedule_restarted),
+    _Check("step-impossible", f"cards in learning without a step, or with a step outside 0-{MAX_STEPS}",
+           _step_impossible, "start their schedule again as new cards (their review logs stay)",
+           _schedule_restarted),
+    _Check("times-out-of-range", f"cards with a time outside {EARLIEST:%Y}-{LATEST:%Y}", _card_times_out_of_range),
+    _Check("progress-times-out-of-range", f"topics with a time outside {EARLIEST:%Y}-{LATEST:%Y}",
+           _progress_times_out_of_range),
+    _Check("log-times-out-of-range", f"review logs with a time outside {EARLIEST:%Y}-{LATEST:%Y}",
+           _log_times_out_of_range),
     _Check("rating-unknown", "review logs with a rating outside 1-4", _rating_unknown),
     _Check("answers-in-future", "review logs dated more than a day in the future (a wrong clock?)",
            _answers_in_future),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.engine import URL, ExceptionContext
 
 from dlstudy.errors import DlstudyError
-from dlstudy.storage import backups, sqlite_files
+from dlstudy.storage import backups, schema, sqlite_files
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
 REVISIONS = ("0001", "0002")
@@ -27,16 +28,25 @@ def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
 
     The file is inspected read-only first, so a file dlstudy refuses is never written to.
     """
-    tables, revision = _inspect(path)
+    columns, revision = _inspect(path)
+    tables = set(columns)
     if revision is None and tables:
         raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
                             f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
-    if revision is not None and revision not in REVISIONS:
+    known = revision in REVISIONS
+    if revision is not None and not schema.looks_like_dlstudy(columns) and (known or tables - {"alembic_version"}):
+        raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
+                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
+    if revision is not None and not known:
         raise DatabaseError(f"{path}: made by a newer dlstudy (schema {revision}); upgrade dlstudy to use it")
+    if revision is not None and (problems := schema.differences(columns, revision)):
+        raise DatabaseError(f"{path}: not the schema dlstudy expects ({'; '.join(problems[:3])}); it has been "
+                            "left untouched (`dlstudy restore FILE` brings back a backup from `dlstudy backup --list`)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    _create_private(path)
     engine = _engine(path)
     if revision == HEAD:
         return engine
@@ -50,16 +60,16 @@ def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
     return engine
 
 
-def _inspect(path: Path) -> tuple[set[str], str | None]:
-    """The tables and schema revision of an existing database, read without writing anything."""
+def _inspect(path: Path) -> tuple[dict[str, set[str]], str | None]:
+    """The tables (with their columns) and schema revision of an existing database, read without writing."""
     if not path.exists():
-        return set(), None
+        return {}, None
     try:
         header = sqlite_files.header(path)
     except OSError as error:
         raise DatabaseError(f"{path}: cannot read the database ({error.strerror})") from None
     if not header:
-        return set(), None
+        return {}, None
     if header != sqlite_files.HEADER:
         raise DatabaseError(f"{path}: not a SQLite database; dlstudy leaves it untouched: move it aside to "
                             "start afresh, or replace it with a backup (`dlstudy backup --list`, then "
@@ -67,20 +77,34 @@ def _inspect(path: Path) -> tuple[set[str], str | None]:
     connection = sqlite_files.read_only(path)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        columns = sqlite_files.columns(connection)
         revision = None
-        if "alembic_version" in tables:
+        if "alembic_version" in columns:
+            if "version_num" not in columns["alembic_version"]:
+                return columns, None
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = row[0] if row else None
-        return tables, revision
+            revision = str(row[0]) if row else None
+        return columns, revision
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"{path}: {_reason_text(str(error))}") from None
     finally:
         connection.close()
 
 
+def _create_private(path: Path) -> None:
+    """A new database file readable by its owner only; SQLite gives its WAL and SHM files the same mode."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise DatabaseError(f"{path}: cannot create the database ({error.strerror})") from None
+
+
 def _engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    # URL.create takes the path as it is: a `?` or `%` in a folder name is part of the name, so the
+    # engine opens exactly the file that _inspect looked at (a URL string would be parsed)
+    engine = create_engine(URL.create("sqlite", database=str(path.absolute())))
 
     @event.listens_for(engine, "handle_error")
     def _explain(context: ExceptionContext) -> None:
