@@ -82,12 +82,12 @@ class AppContext:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
         command is about to take one of its own (which then counts as the day's)."""
         if self._store is None:
-            from dlstudy.storage.engine import open_database
+            from dlstudy.storage.engine import open_sqlite
             from dlstudy.storage.store import Store
 
             database, folder = paths.database_path(), paths.backups_dir()
             existed = database.is_file() and database.stat().st_size > 0
-            self._store = Store(open_database(database, self.now, folder))
+            self._store = Store(open_sqlite(database, self.now, folder))
             if existed and daily_backup:
                 self._daily_backup()
         return self._store

@@ -5,21 +5,42 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import ExceptionContext
+from typing import TYPE_CHECKING
 
 from dlstudy.errors import DlstudyError
 from dlstudy.storage import backups, sqlite_files
+from dlstudy.storage.sql import BUSY_TIMEOUT_MS, SqliteDatabase
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a migration or the engine itself is needed
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.engine import ExceptionContext
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
 REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
-BUSY_TIMEOUT_MS = 5000
 
 
 class DatabaseError(DlstudyError):
     """The database cannot be used as it is; it has been left untouched."""
+
+
+def open_sqlite(path: Path, now: datetime, backups_folder: Path) -> SqliteDatabase:
+    """The learner's database through the standard library's sqlite3, created or migrated if needed.
+
+    The same checks as `open_database`; SQLAlchemy and Alembic are imported only for a migration.
+    """
+    revision = _checked(path)
+    database = SqliteDatabase(path, lambda error: DatabaseError(f"{path}: {_reason_text(str(error))}"))
+    if revision == HEAD:
+        return database
+    try:
+        if revision is not None:
+            backups.make(path, backups_folder, now, reason=f"before-migration-{revision}-to-{HEAD}")
+        _migrate(database.engine)
+    except DlstudyError:
+        database.dispose()
+        raise
+    return database
 
 
 def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
@@ -27,16 +48,7 @@ def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
 
     The file is inspected read-only first, so a file dlstudy refuses is never written to.
     """
-    tables, revision = _inspect(path)
-    if revision is None and tables:
-        raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
-                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
-    if revision is not None and revision not in REVISIONS:
-        raise DatabaseError(f"{path}: made by a newer dlstudy (schema {revision}); upgrade dlstudy to use it")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DatabaseError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    revision = _checked(path)
     engine = _engine(path)
     if revision == HEAD:
         return engine
@@ -48,6 +60,21 @@ def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def _checked(path: Path) -> str | None:
+    """The schema revision of a database dlstudy may use (None: new or blank), its folder made; else an error."""
+    tables, revision = _inspect(path)
+    if revision is None and tables:
+        raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
+                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
+    if revision is not None and revision not in REVISIONS:
+        raise DatabaseError(f"{path}: made by a newer dlstudy (schema {revision}); upgrade dlstudy to use it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
+    return revision
 
 
 def _inspect(path: Path) -> tuple[set[str], str | None]:
@@ -77,7 +104,14 @@ def _inspect(path: Path) -> tuple[set[str], str | None]:
         connection.close()
 
 
+def sqlite_engine(path: Path) -> Engine:
+    """A SQLAlchemy engine on the file, with the same pragmas and write-locking as the sqlite3 path."""
+    return _engine(path)
+
+
 def _engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "handle_error")
