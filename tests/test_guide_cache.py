@@ -115,3 +115,28 @@ def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, parses):
         os.chmod(entry, 0o666)
     guide_cache.load(path, tmp_path / "cache")
     assert len(parses) == 2
+
+
+def test_an_unchanged_file_is_not_hashed_again(tmp_path, parses, monkeypatch):
+    path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
+    os.utime(path, ns=(10**18, 10**18))  # settled long ago: its stat can stand for its content
+    hashed = []
+    real_key = guide_cache._key
+    monkeypatch.setattr(guide_cache, "_key", lambda *args: hashed.append(1) or real_key(*args))
+    for _ in range(3):
+        assert list(guide_cache.load(path, tmp_path / "cache", outline=True).topics) == ["a", "b"]
+    assert len(hashed) == 1 and len(parses) == 1
+    write_guide(path, {"a": [], "b": ["a"], "c": ["b"]})
+    os.utime(path, ns=(10**18, 10**18))  # even with the same mtime, the size tells the edit
+    assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a", "b", "c"]
+    assert len(hashed) == 2 and len(parses) == 2
+
+
+def test_a_just_written_file_is_always_hashed(tmp_path, monkeypatch):
+    path = write_guide(tmp_path / "guide.yaml", {"a": []})
+    hashed = []
+    real_key = guide_cache._key
+    monkeypatch.setattr(guide_cache, "_key", lambda *args: hashed.append(1) or real_key(*args))
+    guide_cache.load(path, tmp_path / "cache")
+    guide_cache.load(path, tmp_path / "cache")
+    assert len(hashed) == 2  # an edit within the same mtime tick could otherwise go unseen
