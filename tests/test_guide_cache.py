@@ -140,3 +140,21 @@ def test_a_just_written_file_is_always_hashed(tmp_path, monkeypatch):
     guide_cache.load(path, tmp_path / "cache")
     guide_cache.load(path, tmp_path / "cache")
     assert len(hashed) == 2  # an edit within the same mtime tick could otherwise go unseen
+
+
+def test_a_search_reads_only_the_postings_of_its_words_initials(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"], "mlp": []})
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    first = [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")]
+    read = []
+    real = guide_cache.derived_part
+    monkeypatch.setattr(guide_cache, "derived_part", lambda *args: read.append(args[2]) or real(*args))
+    again = [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")]
+    assert again == first and first[:2] == ["transformer", "attention"]
+    assert sorted(read) == [f"search-{ord('a'):x}", f"search-{ord('t'):x}"]
+    for entry in (tmp_path / "home" / "cache").glob("guide-*-search-*.pickle"):
+        entry.write_bytes(b"damaged")  # a lost shard is built again, never a wrong answer
+    assert [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")] == first

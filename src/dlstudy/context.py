@@ -66,17 +66,32 @@ class AppContext:
         return self._outline
 
     def search_index(self) -> SearchIndex:
-        """The search index on the guide, its tables built from the full guide once per guide content."""
+        """The search index on the guide, its tables built from the full guide once per guide content.
+
+        The postings are kept per initial character, and a search reads only its words' shards.
+        """
         from dlstudy.guide import cache
         from dlstudy.guide.search import IndexTables, SearchIndex, index_tables
 
-        outline = self.outline()
+        outline, folder = self.outline(), paths.cache_dir()
+        built: list[IndexTables] = []
 
         def build() -> tuple[IndexTables, str]:
             full = self.guide()
-            return index_tables(full), full.fingerprint
+            built.append(index_tables(full))
+            if full.fingerprint == outline.fingerprint:
+                for initial, part in built[0].shards.items():
+                    cache.keep_derived_part(full.fingerprint, folder, f"search-{ord(initial):x}", part)
+            return IndexTables(built[0].names, {}), full.fingerprint
 
-        return SearchIndex(outline, cache.derived(outline, paths.cache_dir(), "search", IndexTables, build))
+        def shard(initial: str) -> dict[str, tuple[float, dict[str, float]]] | None:
+            found = cache.derived_part(outline, folder, f"search-{ord(initial):x}", dict)
+            if found is None and not built:  # its entry is gone or damaged: build them all again
+                built.append(index_tables(self.guide()))
+            return found if found is not None else built[0].shards.get(initial, {})
+
+        tables = cache.derived(outline, folder, "search", IndexTables, build)
+        return SearchIndex(outline, built[0] if built else tables, shard)
 
     def store(self, daily_backup: bool = True) -> Store:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the

@@ -104,6 +104,19 @@ def derived(guide: Guide, cache: Path, name: str, kind: type[T], build: Callable
     return found
 
 
+def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | None:
+    """One part of something derived from the guide, kept apart so that it is read only when needed."""
+    if not guide.fingerprint:
+        return None
+    with _collector_paused():
+        return _read(cache / f"guide-{guide.fingerprint}-{name}.pickle", kind)
+
+
+def keep_derived_part(fingerprint: str, cache: Path, name: str, value: object) -> None:
+    if fingerprint:
+        _write(value, cache / f"guide-{fingerprint}-{name}.pickle")
+
+
 def _without_cards(guide: Guide) -> Guide:
     return replace(guide, topics=MappingProxyType({topic_id: replace(topic, cards=())
                                                    for topic_id, topic in guide.topics.items()}))
