@@ -59,25 +59,26 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
         except OSError:
             return _parse(path)  # reports the problem in its own words
         key = _key(path, content)
-        _remember(path, cache, key, content)
-    full_entry, outline_entry = cache / f"guide-{key}.pickle", cache / f"guide-{key}-outline.pickle"
     with _collector_paused():
-        cached = _read(outline_entry if outline else full_entry, Guide)
-        if cached is not None:
-            return cached
-        guide = _read(full_entry, Guide)
-        if guide is None and content is None:  # known by its stat, but its entries are gone
+        cached = _read(cache / f"guide-{key}{'-outline' if outline else ''}.pickle", Guide)
+        guide = None if cached is not None else _read(cache / f"guide-{key}.pickle", Guide)
+        if cached is None and guide is None and content is None:  # known by its stat, but its entries are gone
             try:
                 content = path.read_bytes()
             except OSError:
                 return _parse(path)
-            if _key(path, content) != key:  # changed meanwhile: start again with what is there now
-                return load(path, cache, outline)
-        if guide is None:
+            key = _key(path, content)  # the same, unless the file changed since its stat was taken
+        if cached is None and guide is None:
             guide = replace(_parse(path, content), fingerprint=key)  # the very bytes the key was made from
-            _write(guide, full_entry)
-        bare = _without_cards(guide)
-    _write(bare, outline_entry)
+            _write(guide, cache / f"guide-{key}.pickle")
+        bare = None if cached is not None or guide is None else _without_cards(guide)
+    if bare is not None:
+        _write(bare, cache / f"guide-{key}-outline.pickle")
+    if content is not None:
+        _remember(path, cache, key, content)  # only for a guide that was read and checked
+    if cached is not None:
+        return cached
+    assert guide is not None and bare is not None
     return bare if outline else guide
 
 

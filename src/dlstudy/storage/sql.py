@@ -63,7 +63,11 @@ class Transaction(Protocol):
 
 class Database(Protocol):
     def reading(self) -> Any:
-        """A context giving a Transaction for reads: deferred (no lock); joins an open read group."""
+        """A context giving a Transaction for reads: deferred (no lock)."""
+        ...
+
+    def release(self) -> None:
+        """Let the next read see what was committed since the last one."""
         ...
 
     def writing(self) -> Any:
@@ -111,7 +115,6 @@ class SqliteDatabase:
         self.path = path
         self._explain = explain  # a sqlite3 error as the learner should read it
         self._connection: sqlite3.Connection | None = None
-        self._reading = 0  # depth of open read groups
         self._writing = False
         self._engine: Engine | None = None
 
@@ -132,29 +135,27 @@ class SqliteDatabase:
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
+        """Reads share one deferred transaction, begun by the first and kept until a write, `release()` or
+        the engine is asked for: a command's reads see one snapshot, and take no lock."""
         connection = self._connect()
-        if self._writing:  # reads inside a write see the write's transaction
-            yield _SqliteTransaction(connection)
-            return
-        self._reading += 1
+        if not connection.in_transaction:
+            self._begin(connection, "BEGIN")
         try:
-            if not connection.in_transaction:  # the first read of a group, or the first after a write in it
-                self._begin(connection, "BEGIN")
             yield _SqliteTransaction(connection)
         except sqlite3.Error as error:
             raise self._explain(error) from None
-        finally:
-            self._reading -= 1
-            if not self._reading and connection.in_transaction:
-                connection.execute("COMMIT")
+
+    def release(self) -> None:
+        """End the read snapshot, so that the next read sees what other processes committed since."""
+        if self._connection is not None and self._connection.in_transaction and not self._writing:
+            self._connection.execute("COMMIT")
 
     @contextmanager
     def writing(self) -> Iterator[Transaction]:
         connection = self._connect()
-        if connection.in_transaction:
-            # a read group is open: its snapshot ends here, since a deferred transaction that has read
-            # cannot take the write lock once another process has written (SQLITE_BUSY_SNAPSHOT)
-            connection.execute("COMMIT")
+        # the read snapshot ends here: a deferred transaction that has read cannot take the write lock
+        # once another process has written (SQLITE_BUSY_SNAPSHOT)
+        self.release()
         # IMMEDIATE takes the write lock up front, waiting up to the busy timeout for another writer
         self._begin(connection, "BEGIN IMMEDIATE")
         self._writing = True
@@ -184,6 +185,7 @@ class SqliteDatabase:
     @property
     def engine(self) -> Engine:
         """A SQLAlchemy engine on the same file, for what is not on the hot path (import, export, doctor)."""
+        self.release()  # what the engine writes must be visible to the reads that follow
         if self._engine is None:
             from dlstudy.storage.engine import sqlite_engine
 
@@ -240,6 +242,9 @@ class AlchemyDatabase:
     @property
     def engine(self) -> Engine:
         return self._engine
+
+    def release(self) -> None:
+        pass  # each read has its own connection and transaction
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:

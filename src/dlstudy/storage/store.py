@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +32,10 @@ class Store:
         """A SQLAlchemy engine on the database, for import, export and doctor (never on the hot path)."""
         return self.db.engine
 
-    @contextmanager
-    def reading(self) -> Iterator[None]:
-        """Group the reads inside into one deferred transaction: one snapshot, no lock taken."""
-        with self.db.reading():
-            yield
+    def release(self) -> None:
+        """Let the next read see what other processes committed since the last one (reads share a snapshot
+        until a write; a long wait for the learner ends it)."""
+        self.db.release()
 
     def progress(self) -> dict[str, Progress]:
         """Every progress row, including rows for topics no longer in the guide."""
