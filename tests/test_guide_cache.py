@@ -158,3 +158,21 @@ def test_a_search_reads_only_the_postings_of_its_words_initials(tmp_path, monkey
     for entry in (tmp_path / "home" / "cache").glob("guide-*-search-*.pickle"):
         entry.write_bytes(b"damaged")  # a lost shard is built again, never a wrong answer
     assert [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")] == first
+
+
+def test_a_topic_s_cards_are_read_without_the_whole_guide(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"]})
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    first = AppContext(warn=print)
+    expected = first.guide().topics["transformer"]
+    assert AppContext(warn=print).with_cards(expected) == expected  # builds the parts
+    loads = []
+    real = guide_cache.load
+    monkeypatch.setattr(guide_cache, "load", lambda *args, **kw: loads.append(kw) or real(*args, **kw))
+    ctx = AppContext(warn=print)
+    topic = ctx.outline().topics["transformer"]
+    assert topic.cards == () and ctx.with_cards(topic) == expected
+    assert loads == [{"outline": True}]

@@ -13,7 +13,7 @@ from dlstudy import paths
 from dlstudy.errors import DlstudyError
 
 if TYPE_CHECKING:
-    from dlstudy.guide.model import Guide
+    from dlstudy.guide.model import Guide, Topic
     from dlstudy.guide.search import SearchIndex
     from dlstudy.storage.store import Store
     from dlstudy.study.status import Statuses
@@ -64,6 +64,28 @@ class AppContext:
 
             self._outline = cache.load(paths.guide_path(), paths.cache_dir(), outline=True)
         return self._outline
+
+    def with_cards(self, topic: Topic) -> Topic:
+        """A topic of the outline with its cards, read from the cache's part holding them rather than by
+        loading the whole guide (on a 10,000-topic guide, most of a `show`)."""
+        if self._guide is not None:
+            return self._guide.topics[topic.id]
+        from dataclasses import replace
+
+        from dlstudy.guide import cache
+
+        outline, folder = self.outline(), paths.cache_dir()
+        part = cache.derived_part(outline, folder, cache.cards_part(topic.id), dict)
+        if part is not None and topic.id in part:
+            return replace(topic, cards=part[topic.id])
+        full = self.guide()
+        if full.fingerprint == outline.fingerprint:
+            parts: dict[str, dict[str, object]] = {}
+            for each in full.topics.values():
+                parts.setdefault(cache.cards_part(each.id), {})[each.id] = each.cards
+            for name, cards in parts.items():
+                cache.keep_derived_part(full.fingerprint, folder, name, cards)
+        return full.topics[topic.id]
 
     def search_index(self) -> SearchIndex:
         """The search index on the guide, its tables built from the full guide once per guide content.

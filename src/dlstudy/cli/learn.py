@@ -186,8 +186,8 @@ def show_(topic: TopicArg) -> None:
     from dlstudy.study.progress import topic_details
 
     ctx = context()
-    guide = ctx.guide()
-    show(view(topic_details(guide, ctx.statuses(), resolve_topic(guide, topic))))
+    guide = ctx.outline()
+    show(view(topic_details(guide, ctx.statuses(), ctx.with_cards(resolve_topic(guide, topic)))))
 
 
 @app.command()

@@ -113,6 +113,11 @@ def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | Non
         return _read(cache / f"guide-{guide.fingerprint}-{name}.pickle", kind)
 
 
+def cards_part(topic_id: str) -> str:
+    """The name of the part holding a topic's cards: the guide's cards kept in 64 parts by topic."""
+    return f"cards-{hashlib.blake2b(topic_id.encode(), digest_size=1).digest()[0] % 64}"
+
+
 def keep_derived_part(fingerprint: str, cache: Path, name: str, value: object) -> None:
     if fingerprint:
         _write(value, cache / f"guide-{fingerprint}-{name}.pickle")
