@@ -40,8 +40,9 @@ def anki_day(moment: float) -> int:
 
 def build(path: Path, plans, now: datetime) -> dict:
     """An Anki collection with the same cards, states and number of log rows as the dlstudy plans."""
+    # anki.collection first: anki.cards imported alone is a circular import
+    from anki.collection import AddNoteRequest, Collection  # noqa: I001
     from anki.cards import FSRSMemoryState
-    from anki.collection import AddNoteRequest, Collection  # first: anki.cards alone is a circular import
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -92,7 +93,9 @@ def build(path: Path, plans, now: datetime) -> dict:
     try:
         queued = check.sched.get_queued_cards(fetch_limit=1)
         assert queued.cards, "the Anki collection has no card to show"
-        assert check.sched.today == today, f"Anki's day number is {check.sched.today}, not {today}"
+        # Anki counts days on the real clock, while the data's clock is NOW (rebase() moves a copy to it)
+        expected = today + anki_day(time.time()) - anki_day(now.timestamp())
+        assert check.sched.today == expected, f"Anki's day number is {check.sched.today}, not {expected}"
     finally:
         check.close()
     return info
@@ -137,8 +140,8 @@ def rebase(source: Path, target: Path, info: dict, real_now: float) -> None:
 
 
 def show_next(path: str) -> None:
+    from anki.collection import Collection  # noqa: I001 (first: see build)
     from anki.cards import Card
-    from anki.collection import Collection
 
     col = Collection(path)
     queued = col.sched.get_queued_cards(fetch_limit=1)
@@ -151,8 +154,8 @@ def show_next(path: str) -> None:
 
 def answer(path: str, count: int) -> None:
     """Seconds per answer ("good"), the first answer being an untimed warm-up."""
+    from anki.collection import Collection  # noqa: I001 (first: see build)
     from anki.cards import Card
-    from anki.collection import Collection
     from anki.scheduler.v3 import CardAnswer
 
     col = Collection(path)

@@ -59,8 +59,8 @@ def _generate(size: generate.Size, folder: Path) -> dict:
     else:
         guide_path = paths.shipped_guide()
     guide = load_guide(guide_path)  # dlstudy's own validation
-    print(f"  simulating the histories of {sum(1 for _ in guide.cards):,} cards", flush=True)
-    plans = generate.plan_cards(guide)
+    print(f"  simulating the histories of {max(size.cards or 0, sum(1 for _ in guide.cards)):,} cards", flush=True)
+    plans = generate.plan_cards(guide, total=size.cards)
     print("  writing the dlstudy database", flush=True)
     generate.write_database(folder / "dlstudy.db", guide, plans)
     print("  building the Anki collection", flush=True)

@@ -18,11 +18,11 @@ def _open():
     from dlstudy import paths
     from dlstudy.guide.reader import load_guide
     from dlstudy.review import config
-    from dlstudy.storage.engine import open_database
+    from dlstudy.storage.engine import open_sqlite
     from dlstudy.storage.store import Store
 
     now = datetime.fromisoformat(os.environ["DLSTUDY_NOW"])
-    store = Store(open_database(paths.database_path(), now, paths.backups_dir()))
+    store = Store(open_sqlite(paths.database_path(), now, paths.backups_dir()))  # as the commands open it
     guide = load_guide(paths.guide_path())
     settings = config.load_settings(store)
     return now, guide, store, settings
@@ -45,11 +45,12 @@ def answer(count: int) -> None:
 
 
 def first_question() -> None:
+    """The first card's question and its topic (which `show` is measured on)."""
     from dlstudy.review import queue
 
     now, guide, store, settings = _open()
     cards = queue.build_queue(guide, store, now, settings)
-    print(json.dumps(cards[0].question if cards else None))
+    print(json.dumps([cards[0].question, cards[0].topic_id] if cards else None))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ VERBS = ("compute", "optimize", "approximate", "regularize", "stabilize", "encod
 class Size:
     name: str
     topics: int | None  # None: the shipped guide
+    cards: int | None = None  # more cards than the guide has: the learner's own cards on its topics
 
     @property
     def synthetic(self) -> bool:
@@ -55,6 +56,7 @@ class Size:
 
 SIZES = {
     "shipped": Size("shipped", None),
+    "shipped-100k": Size("shipped-100k", None, 100_000),  # the realistic heavy learner
     "100": Size("100", 100),
     "1k": Size("1k", 1_000),
     "10k": Size("10k", 10_000),
@@ -300,8 +302,29 @@ def _simulate(plan: CardPlan, kind: str, n: int, rng: random.Random, scheduler, 
                           (state, step, stability, difficulty, due, last_review, reps, lapsed)))
 
 
-def plan_cards(guide, seed: int = 2) -> list[CardPlan]:
-    """Every guide card with a final state and history; about 10 answers per card in all."""
+@dataclass(frozen=True)
+class _OwnCard:
+    id: str
+    topic_id: str
+    question: str
+    answer: str
+
+
+def _own_cards(guide, count: int, rng: random.Random) -> list[_OwnCard]:
+    """`count` cards of the learner's own, spread over the guide's topics in the guide's order."""
+    topics = list(guide.topics)
+    cards = []
+    for i in range(count):
+        topic = topics[i * len(topics) // count]
+        word, other = rng.choice(WORDS), rng.choice(WORDS)
+        cards.append(_OwnCard(f"own/{i:012x}", topic, f"How does {word} relate to {other} in {topic} ({i})?",
+                              f"It helps {rng.choice(VERBS)} the {other} of the {word} ({i})."))
+    return cards
+
+
+def plan_cards(guide, seed: int = 2, total: int | None = None) -> list[CardPlan]:
+    """Every guide card (and own cards up to `total`) with a final state and history; about 10 answers
+    per card in all."""
     import fsrs
 
     from dlstudy.guide import graph
@@ -316,6 +339,9 @@ def plan_cards(guide, seed: int = 2) -> list[CardPlan]:
     topics = list(guide.topics)
     topic_rank = {t: i for i, t in enumerate(topics)}
     cards = list(guide.cards)
+    if total is not None and total > len(cards):
+        cards += _own_cards(guide, total - len(cards), random.Random(seed + 1))
+        cards.sort(key=lambda card: topic_rank[card.topic_id])  # stable: a topic's guide cards come first
     kinds = []
     for card in cards:
         position = topic_rank[card.topic_id] / len(topics)
@@ -363,7 +389,8 @@ def write_database(path: Path, guide, plans: list[CardPlan]) -> None:
         status = "learned" if position < 0.97 else "learning"
         progress.append({"topic_id": topic_id, "status": status, "started_at": finished - timedelta(days=2),
                          "finished_at": finished if status == "learned" else None, "updated_at": finished})
-    card_rows = [{"id": p.id, "key": p.key, "topic_id": p.topic_id, "source": "guide", "question": p.question,
+    card_rows = [{"id": p.id, "key": p.key, "topic_id": p.topic_id,
+                  "source": "own" if p.key.startswith("own/") else "guide", "question": p.question,
                   "answer": p.answer, "state": p.state, "step": p.step, "stability": p.stability,
                   "difficulty": p.difficulty, "due": p.due, "last_review": p.last_review, "reps": p.reps,
                   "lapses": p.lapses, "suspended": False, "buried_until": None, "removed": False,

@@ -46,6 +46,8 @@ def machine(repo: Path, anki_version: str) -> dict[str, str]:
         "dlstudy commit": commit + (" (with uncommitted changes in src/ or data/)" if dirty else ""),
         "anki": anki_version,
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        # other work on the machine slows every process alike; the ratios are taken side by side
+        "load average at the start (1, 5, 15 min)": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 

@@ -77,11 +77,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: 3 runs, sizes shipped,100,1k, docs not written")
     parser.add_argument("--runs", type=int, help="timed runs per measurement (default 11, quick 3)")
-    parser.add_argument("--sizes", help="comma-separated sizes among shipped,100,1k,10k "
-                        "(default shipped,1k,10k)")
+    parser.add_argument("--sizes", help="comma-separated sizes among shipped,shipped-100k,100,1k,10k "
+                        "(default shipped,shipped-100k,1k,10k)")
     parser.add_argument("--answer-rounds", type=int, help="alternating rounds of in-process answers "
                         "(default 3, quick 1)")
     parser.add_argument("--answers", type=int, default=10, help="answers timed per round (default 10)")
+    parser.add_argument("--cold-rounds", type=int, help="rounds of the first command after a guide change "
+                        "(default 3, quick 1)")
     parser.add_argument("--profile", action="store_true",
                         help="also profile `next` and `review` at the largest size (cProfile, into .data/profiles)")
     parser.add_argument("--profile-only", action="store_true", help="only the profiles, no measurements")
@@ -90,7 +92,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.runs = args.runs or (3 if args.quick else 11)
     args.answer_rounds = args.answer_rounds or (1 if args.quick else 3)
-    args.sizes = (args.sizes or ("shipped,100,1k" if args.quick else "shipped,1k,10k")).split(",")
+    args.cold_rounds = args.cold_rounds or (1 if args.quick else 3)
+    args.sizes = (args.sizes or ("shipped,100,1k" if args.quick else "shipped,shipped-100k,1k,10k")).split(",")
     args.write = (not args.quick) if args.write is None else args.write
     return args
 

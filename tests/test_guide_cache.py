@@ -115,3 +115,64 @@ def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, parses):
         os.chmod(entry, 0o666)
     guide_cache.load(path, tmp_path / "cache")
     assert len(parses) == 2
+
+
+def test_an_unchanged_file_is_not_hashed_again(tmp_path, parses, monkeypatch):
+    path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
+    os.utime(path, ns=(10**18, 10**18))  # settled long ago: its stat can stand for its content
+    hashed = []
+    real_key = guide_cache._key
+    monkeypatch.setattr(guide_cache, "_key", lambda *args: hashed.append(1) or real_key(*args))
+    for _ in range(3):
+        assert list(guide_cache.load(path, tmp_path / "cache", outline=True).topics) == ["a", "b"]
+    assert len(hashed) == 1 and len(parses) == 1
+    write_guide(path, {"a": [], "b": ["a"], "c": ["b"]})
+    os.utime(path, ns=(10**18, 10**18))  # even with the same mtime, the size tells the edit
+    assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a", "b", "c"]
+    assert len(hashed) == 2 and len(parses) == 2
+
+
+def test_a_just_written_file_is_always_hashed(tmp_path, monkeypatch):
+    path = write_guide(tmp_path / "guide.yaml", {"a": []})
+    hashed = []
+    real_key = guide_cache._key
+    monkeypatch.setattr(guide_cache, "_key", lambda *args: hashed.append(1) or real_key(*args))
+    guide_cache.load(path, tmp_path / "cache")
+    guide_cache.load(path, tmp_path / "cache")
+    assert len(hashed) == 2  # an edit within the same mtime tick could otherwise go unseen
+
+
+def test_a_search_reads_only_the_postings_of_its_words_initials(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"], "mlp": []})
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    first = [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")]
+    read = []
+    real = guide_cache.derived_part
+    monkeypatch.setattr(guide_cache, "derived_part", lambda *args: read.append(args[2]) or real(*args))
+    again = [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")]
+    assert again == first and first[:2] == ["transformer", "attention"]
+    assert sorted(read) == [f"search-{ord('a'):x}", f"search-{ord('t'):x}"]
+    for entry in (tmp_path / "home" / "cache").glob("guide-*-search-*.pickle"):
+        entry.write_bytes(b"damaged")  # a lost shard is built again, never a wrong answer
+    assert [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")] == first
+
+
+def test_a_topic_s_cards_are_read_without_the_whole_guide(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"]})
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    first = AppContext(warn=print)
+    expected = first.guide().topics["transformer"]
+    assert AppContext(warn=print).with_cards(expected) == expected  # builds the parts
+    loads = []
+    real = guide_cache.load
+    monkeypatch.setattr(guide_cache, "load", lambda *args, **kw: loads.append(kw) or real(*args, **kw))
+    ctx = AppContext(warn=print)
+    topic = ctx.outline().topics["transformer"]
+    assert topic.cards == () and ctx.with_cards(topic) == expected
+    assert loads == [{"outline": True}]

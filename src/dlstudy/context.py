@@ -79,18 +79,55 @@ class AppContext:
             self._outline = cache.load(paths.guide_path(), paths.cache_dir(), outline=True)
         return self._outline
 
+    def with_cards(self, topic: Topic) -> Topic:
+        """A topic of the outline with its cards, read from the cache's part holding them rather than by
+        loading the whole guide (on a 10,000-topic guide, most of a `show`)."""
+        if self._guide is not None:
+            return self._guide.topics[topic.id]
+        from dataclasses import replace
+
+        from dlstudy.guide import cache
+
+        outline, folder = self.outline(), paths.cache_dir()
+        part = cache.derived_part(outline, folder, cache.cards_part(topic.id), dict)
+        if part is not None and topic.id in part:
+            return replace(topic, cards=part[topic.id])
+        full = self.guide()
+        if full.fingerprint == outline.fingerprint:
+            parts: dict[str, dict[str, object]] = {}
+            for each in full.topics.values():
+                parts.setdefault(cache.cards_part(each.id), {})[each.id] = each.cards
+            for name, cards in parts.items():
+                cache.keep_derived_part(full.fingerprint, folder, name, cards)
+        return full.topics[topic.id]
+
     def search_index(self) -> SearchIndex:
-        """The search index on the guide, its tables built from the full guide once per guide content."""
+        """The search index on the guide, its tables built from the full guide once per guide content.
+
+        The postings are kept per initial character, and a search reads only its words' shards.
+        """
         from dlstudy.guide import cache
         from dlstudy.guide.search import IndexTables, SearchIndex, index_tables
 
-        outline = self.outline()
+        outline, folder = self.outline(), paths.cache_dir()
+        built: list[IndexTables] = []
 
         def build() -> tuple[IndexTables, str]:
             full = self.guide()
-            return index_tables(full), full.fingerprint
+            built.append(index_tables(full))
+            if full.fingerprint == outline.fingerprint:
+                for initial, part in built[0].shards.items():
+                    cache.keep_derived_part(full.fingerprint, folder, f"search-{ord(initial):x}", part)
+            return IndexTables(built[0].names, {}), full.fingerprint
 
-        return SearchIndex(outline, cache.derived(outline, paths.cache_dir(), "search", IndexTables, build))
+        def shard(initial: str) -> dict[str, tuple[float, dict[str, float]]] | None:
+            found = cache.derived_part(outline, folder, f"search-{ord(initial):x}", dict)
+            if found is None and not built:  # its entry is gone or damaged: build them all again
+                built.append(index_tables(self.guide()))
+            return found if found is not None else built[0].shards.get(initial, {})
+
+        tables = cache.derived(outline, folder, "search", IndexTables, build)
+        return SearchIndex(outline, built[0] if built else tables, shard)
 
     def topic(self, name: str) -> Topic:
         """The topic `name` names (see `guide.lookup.resolve_topic`); when none does, the refusal suggests
@@ -111,13 +148,13 @@ class AppContext:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
         command is about to take one of its own (which then counts as the day's)."""
         if self._store is None:
-            from dlstudy.storage.engine import open_database
+            from dlstudy.storage.engine import open_sqlite
             from dlstudy.storage.store import Store
 
             database, folder = paths.database_path(), paths.backups_dir()
             existed = database.is_file() and database.stat().st_size > 0
             first_run = not database.exists()
-            self._store = Store(open_database(database, self.now, folder))
+            self._store = Store(open_sqlite(database, self.now, folder))
             if existed and daily_backup:
                 self._daily_backup()
             elif first_run and self.note is not None:

@@ -231,8 +231,8 @@ def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
     from dlstudy.study.progress import topic_details
 
     ctx = context(as_json)
-    guide = ctx.guide()
-    details = topic_details(guide, ctx.statuses(), ctx.topic(topic))
+    guide = ctx.outline()
+    details = topic_details(guide, ctx.statuses(), ctx.with_cards(ctx.topic(topic)))
     cards = list_cards(ctx.store(), details.topic.id)
     report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
 

@@ -4,6 +4,11 @@ Reading and checking YAML is by far the slowest part of a command on a large gui
 checked result back is many times faster. A cache entry is used only for the exact bytes (and
 path, and dlstudy version) it was made from, so an edited guide is always read and checked again.
 A cache that cannot be read or written is ignored: it only ever saves time.
+
+The content's hash is taken only when the file's stat (size, mtime, inode) differs from the one
+recorded with it: hashing a 44 MB guide on every command cost more than loading the cache entry. A
+stat is recorded only once the file is older than the clock's granularity could hide an edit in
+(as git does for its index), so an edit within the same tick as a read is still hashed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hashlib
 import io
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -46,19 +52,31 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     `outline=True` gives the guide without its cards (every topic's `cards` is empty): a fraction of
     the size, for the commands that never show a card (next, status, tree, goal).
     """
-    content = source.read(path)
-    key = _key(path, content)
-    full_entry, outline_entry = cache / f"guide-{key}.pickle", cache / f"guide-{key}-outline.pickle"
+    content: bytes | None = None
+    key = _known_key(path, cache)
+    if key is None:
+        content = source.read(path)  # refuses what is not a regular file of a guide's size, in its own words
+        key = _key(path, content)
     with _collector_paused():
-        cached = _read(outline_entry if outline else full_entry, Guide)
-        if cached is not None:
-            return cached
-        guide = _read(full_entry, Guide)
-        if guide is None:
+        cached = _read(cache / f"guide-{key}{'-outline' if outline else ''}.pickle", Guide)
+        guide = None if cached is not None else _read(cache / f"guide-{key}.pickle", Guide)
+        if cached is None and guide is None and content is None:  # known by its stat, but its entries are gone
+            try:
+                content = path.read_bytes()
+            except OSError:
+                return _parse(path)
+            key = _key(path, content)  # the same, unless the file changed since its stat was taken
+        if cached is None and guide is None:
             guide = replace(_parse(path, content), fingerprint=key)  # the very bytes the key was made from
-            _write(guide, full_entry)
-        bare = _without_cards(guide)
-    _write(bare, outline_entry)
+            _write(guide, cache / f"guide-{key}.pickle")
+        bare = None if cached is not None or guide is None else _without_cards(guide)
+    if bare is not None:
+        _write(bare, cache / f"guide-{key}-outline.pickle")
+    if content is not None:
+        _remember(path, cache, key, content)  # only for a guide that was read and checked
+    if cached is not None:
+        return cached
+    assert guide is not None and bare is not None
     return bare if outline else guide
 
 
@@ -83,6 +101,24 @@ def derived(guide: Guide, cache: Path, name: str, kind: type[T], build: Callable
     if guide.fingerprint and made_from == guide.fingerprint:
         _write(found, entry)
     return found
+
+
+def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | None:
+    """One part of something derived from the guide, kept apart so that it is read only when needed."""
+    if not guide.fingerprint:
+        return None
+    with _collector_paused():
+        return _read(cache / f"guide-{guide.fingerprint}-{name}.pickle", kind)
+
+
+def cards_part(topic_id: str) -> str:
+    """The name of the part holding a topic's cards: the guide's cards kept in 64 parts by topic."""
+    return f"cards-{hashlib.blake2b(topic_id.encode(), digest_size=1).digest()[0] % 64}"
+
+
+def keep_derived_part(fingerprint: str, cache: Path, name: str, value: object) -> None:
+    if fingerprint:
+        _write(value, cache / f"guide-{fingerprint}-{name}.pickle")
 
 
 def _without_cards(guide: Guide) -> Guide:
@@ -126,6 +162,58 @@ def _key(path: Path, content: bytes) -> str:
     for maker in _MAKERS:
         digest.update((here / maker).read_bytes())
     return digest.hexdigest()
+
+
+_SETTLED_NS = 2_000_000_000  # a file modified this recently may change again within the same mtime
+
+
+def _stat_entry(path: Path, cache: Path) -> tuple[Path, str] | None:
+    """Where the file's stat is recorded, and the stat as text; None if the file cannot be stat'ed."""
+    try:
+        status = path.stat()
+        resolved = str(path.resolve())
+    except OSError:
+        return None
+    name = hashlib.blake2b(resolved.encode(), digest_size=8).hexdigest()
+    return cache / f"stat-{name}.txt", f"{resolved}\0{status.st_size} {status.st_mtime_ns} {status.st_ino} " \
+                                         f"{status.st_dev} {_makers()}"
+
+
+def _known_key(path: Path, cache: Path) -> str | None:
+    """The content key recorded for the file's current stat, if any."""
+    where = _stat_entry(path, cache)
+    if where is None:
+        return None
+    entry, stat = where
+    try:
+        recorded = entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    known, _, key = recorded.rpartition("\0")
+    return key if known == stat and len(key) == _KEY_LENGTH else None
+
+
+def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
+    where = _stat_entry(path, cache)
+    if where is None:
+        return
+    entry, stat = where
+    try:
+        if time.time_ns() - path.stat().st_mtime_ns < _SETTLED_NS or len(content) != path.stat().st_size:
+            return
+        atomic.write_bytes(entry, f"{stat}\0{key}".encode(), durable=False)
+    except OSError:
+        pass
+
+
+def _makers() -> str:
+    """The stat of the modules that make what is cached (see _MAKERS)."""
+    here = Path(__file__).parent
+    parts = []
+    for maker in _MAKERS:
+        status = (here / maker).stat()
+        parts.append(f"{status.st_size}.{status.st_mtime_ns}")
+    return f"{__version__}:{','.join(parts)}"
 
 
 def _write(value: object, entry: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
@@ -61,13 +61,19 @@ def words(text: str) -> list[str]:
     return found
 
 
+Shard = dict[str, tuple[float, dict[str, float]]]  # word -> (idf, the best field weight it has in each topic)
+
+
 @dataclass(frozen=True)
 class IndexTables:
-    """What the index computes from a guide: plain dicts, cheap to keep between runs."""
+    """What the index computes from a guide: plain dicts, cheap to keep between runs.
 
-    postings: dict[str, dict[str, float]]  # for each word, the best field weight it has in each topic
-    idf: dict[str, float]
-    by_initial: dict[str, list[str]]
+    The postings are split by the words' first character: a query word only ever matches index words
+    that start as it does, so a search reads the shards of its words' initials and nothing else.
+    """
+
+    names: dict[str, tuple[str, ...]]  # each topic's title, id and aliases as normalized words (the phrase bonus)
+    shards: dict[str, Shard]  # by initial; empty when they are kept apart (see SearchIndex's `shard`)
 
 
 def index_tables(guide: Guide) -> IndexTables:
@@ -90,29 +96,44 @@ def index_tables(guide: Guide) -> IndexTables:
                     if topics.get(topic.id, 0.0) < weight:
                         topics[topic.id] = weight
     total = len(guide.topics) or 1
-    idf = {word: math.log(1 + total / len(topics)) for word, topics in postings.items()}
-    by_initial: dict[str, list[str]] = {}
-    for word in postings:
-        by_initial.setdefault(word[0], []).append(word)
-    return IndexTables(postings, idf, by_initial)
+    shards: dict[str, Shard] = {}
+    for word, topics in postings.items():
+        shards.setdefault(word[0], {})[word] = (math.log(1 + total / len(topics)), topics)
+    names = {topic.id: tuple(" ".join(words(name)) for name in (topic.title, topic.id.replace("-", " "),
+                                                                 *topic.aliases))
+             for topic in guide.topics.values()}
+    return IndexTables(names, shards)
 
 
 class SearchIndex:
-    def __init__(self, guide: Guide, tables: IndexTables | None = None):
-        """An index on the guide; `tables` made earlier from the same guide's content spare building them."""
+    def __init__(self, guide: Guide, tables: IndexTables | None = None,
+                 shard: Callable[[str], Shard | None] | None = None):
+        """An index on the guide; `tables` made earlier from the same guide's content spare building them.
+
+        `shard` reads the postings of one initial when `tables` holds none for it (they are kept apart).
+        """
         self.guide = guide
         tables = tables or index_tables(guide)
-        self.postings, self.idf, self.by_initial = tables.postings, tables.idf, tables.by_initial
+        self.names = tables.names
+        self._shards = dict(tables.shards)
+        self._read_shard = shard
+
+    def shard(self, initial: str) -> Shard:
+        if initial not in self._shards:
+            found = self._read_shard(initial) if self._read_shard else None
+            self._shards[initial] = found if found is not None else {}
+        return self._shards[initial]
 
     def expand(self, term: str) -> list[tuple[str, float]]:
         """Index words a query word may mean, each with how sure the match is (1.0 = exact)."""
-        if term in self.postings:
+        shard = self.shard(term[0])
+        if term in shard:
             matches = [(term, 1.0)]
         else:
             matches = []
         if len(term) < 3:
             return matches
-        for word in self.by_initial.get(term[0], ()):
+        for word in shard:
             if word == term:
                 continue
             if word.startswith(term):
@@ -132,13 +153,16 @@ class SearchIndex:
         matched: dict[str, set[str]] = {}
         for term in terms:
             best: dict[str, float] = {}
+            shard = self.shard(term[0])
             expansions = self.expand(term)
             # a guessed reading (prefix, typo, abbreviation) weighs no more than the commonest one, so that a
             # rare word that merely shares the letters cannot outrank the word the learner most likely meant
-            ceiling = min((self.idf[word] for word, _ in expansions), default=0.0)
+            ceiling = min((shard[word][0] for word, _ in expansions), default=0.0)
             for word, certainty in expansions:
-                idf = self.idf[word] if certainty == 1.0 else min(self.idf[word], ceiling)
-                for topic_id, weight in self.postings[word].items():
+                idf, postings = shard[word]
+                if certainty != 1.0:
+                    idf = min(idf, ceiling)
+                for topic_id, weight in postings.items():
                     value = weight * certainty * idf
                     if value > best.get(topic_id, 0.0):
                         best[topic_id] = value
@@ -148,18 +172,24 @@ class SearchIndex:
         phrase = " ".join(terms)
         hits = []
         for topic_id, score in scores.items():
-            topic = self.guide.topics[topic_id]
             coverage = len(matched[topic_id]) / len(terms)
             score *= coverage * coverage
-            names = [" ".join(words(name)) for name in (topic.title, topic.id.replace("-", " "), *topic.aliases)]
+            names = self.names.get(topic_id, ())
             if phrase in names:
                 score *= 2.0  # the query is the topic's name
             elif any(phrase and phrase in name for name in names):
                 score *= 1.5
-            hits.append(Hit(topic, score, tuple(t for t in terms if t in matched[topic_id])))
-        position = {topic_id: i for i, topic_id in enumerate(self.guide.topics)}
-        hits.sort(key=lambda hit: (-hit.score, position[hit.topic.id]))
-        return hits if limit is None else hits[:limit]
+            hits.append((topic_id, score))
+        hits.sort(key=lambda hit: -hit[1])  # stable: equal scores keep the guide's order below
+        if limit is not None and len(hits) > limit:
+            # only the hits that can still make the cut need their place in the guide
+            cut = hits[limit - 1][1]
+            hits = [hit for hit in hits if hit[1] >= cut]
+        position = {topic_id: i for i, topic_id in enumerate(self.guide.topics)} if len(hits) > 1 else {}
+        hits.sort(key=lambda hit: (-hit[1], position.get(hit[0], 0)))
+        found = [Hit(self.guide.topics[topic_id], score, tuple(t for t in terms if t in matched[topic_id]))
+                 for topic_id, score in hits]
+        return found if limit is None else found[:limit]
 
     def nearest_titles(self, query: str, count: int = 3) -> list[Topic]:
         titles = {topic.title.casefold(): topic for topic in self.guide.topics.values()}

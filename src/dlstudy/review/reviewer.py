@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from dlstudy.guide.model import Guide
 from dlstudy.review import queue, scheduler
 from dlstudy.review.settings import ReviewSettings
+from dlstudy.storage import history
 from dlstudy.storage.rows import CardRow, Schedule
 from dlstudy.storage.store import Store
 from dlstudy.vocab import Rating, SettingKey
@@ -43,7 +44,7 @@ def undo_latest(store: Store) -> Undone | None:
 
     Refused (ConflictError) when the card was answered again since, as a session's undo is.
     """
-    latest = store.latest_answer()
+    latest = history.latest_answer(store)
     if latest is None:
         return None
     log_id, card_id, rating, when = latest

@@ -6,21 +6,42 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, ExceptionContext
+from typing import TYPE_CHECKING
 
 from dlstudy.errors import DlstudyError
 from dlstudy.storage import backups, schema, sqlite_files
+from dlstudy.storage.sql import BUSY_TIMEOUT_MS, SqliteDatabase
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a migration or the engine itself is needed
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.engine import ExceptionContext
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
 REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
-BUSY_TIMEOUT_MS = 5000
 
 
 class DatabaseError(DlstudyError):
     """The database cannot be used as it is; it has been left untouched."""
+
+
+def open_sqlite(path: Path, now: datetime, backups_folder: Path) -> SqliteDatabase:
+    """The learner's database through the standard library's sqlite3, created or migrated if needed.
+
+    The same checks as `open_database`; SQLAlchemy and Alembic are imported only for a migration.
+    """
+    revision = _checked(path)
+    database = SqliteDatabase(path, lambda error: DatabaseError(f"{path}: {_reason_text(str(error))}"))
+    if revision == HEAD:
+        return database
+    try:
+        if revision is not None:
+            backups.make(path, backups_folder, now, reason=f"before-migration-{revision}-to-{HEAD}")
+        _migrate(database.engine)
+    except DlstudyError:
+        database.dispose()
+        raise
+    return database
 
 
 def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
@@ -28,6 +49,23 @@ def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
 
     The file is inspected read-only first, so a file dlstudy refuses is never written to.
     """
+    revision = _checked(path)
+    engine = _engine(path)
+    if revision == HEAD:
+        return engine
+    try:
+        if revision is not None:
+            backups.make(path, backups_folder, now, reason=f"before-migration-{revision}-to-{HEAD}")
+        _migrate(engine)
+    except DlstudyError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _checked(path: Path) -> str | None:
+    """The schema revision of a database dlstudy may use (None: new or blank), created private with its folder;
+    anything else is refused before a byte is written."""
     columns, revision = _inspect(path)
     tables = set(columns)
     if revision is None and tables:
@@ -47,17 +85,7 @@ def open_database(path: Path, now: datetime, backups_folder: Path) -> Engine:
     except OSError as error:
         raise DatabaseError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
     _create_private(path)
-    engine = _engine(path)
-    if revision == HEAD:
-        return engine
-    try:
-        if revision is not None:
-            backups.make(path, backups_folder, now, reason=f"before-migration-{revision}-to-{HEAD}")
-        _migrate(engine)
-    except DlstudyError:
-        engine.dispose()
-        raise
-    return engine
+    return revision
 
 
 def _inspect(path: Path) -> tuple[dict[str, set[str]], str | None]:
@@ -101,7 +129,15 @@ def _create_private(path: Path) -> None:
         raise DatabaseError(f"{path}: cannot create the database ({error.strerror})") from None
 
 
+def sqlite_engine(path: Path) -> Engine:
+    """A SQLAlchemy engine on the file, with the same pragmas and write-locking as the sqlite3 path."""
+    return _engine(path)
+
+
 def _engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
+
     # URL.create takes the path as it is: a `?` or `%` in a folder name is part of the name, so the
     # engine opens exactly the file that _inspect looked at (a URL string would be parsed)
     engine = create_engine(URL.create("sqlite", database=str(path.absolute())))

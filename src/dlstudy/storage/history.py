@@ -1,4 +1,5 @@
-"""A collection's whole answer history and every card's schedule, read and rewritten at once (for refitting FSRS)."""
+"""A collection's answer history as a whole: every card's answers and schedule, read and rewritten at once
+(for refitting FSRS and for Anki), and the newest answer (for `dlstudy undo`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dlstudy.storage.models import ReviewLog, Setting, StudyCard
 from dlstudy.storage.rows import SCHEDULE_COLUMNS, LogRow, Schedule
+from dlstudy.storage.sql import to_utc
 from dlstudy.storage.store import Store
 
 
@@ -52,3 +54,14 @@ def logs_by_card(store: Store) -> dict[int, list[LogRow]]:
             found.setdefault(row.card_id, []).append(
                 LogRow(row.rating, row.reviewed_at, row.duration_ms, Schedule.from_columns(row._mapping, "prior_")))
     return found
+
+
+def latest_answer(store: Store) -> tuple[int, int, int, datetime] | None:
+    """The newest review-log row: (log id, card id, rating, when), or None before the first answer."""
+    with store.db.reading() as tx:
+        found = tx.one("SELECT id, card_id, rating, reviewed_at FROM review_log ORDER BY id DESC LIMIT 1")
+    if found is None:
+        return None
+    when = to_utc(found[3])
+    assert when is not None
+    return int(found[0]), int(found[1]), int(found[2]), when
