@@ -18,7 +18,7 @@ import tracemalloc
 from datetime import UTC
 from pathlib import Path
 
-from dlstudy.review import optimizer
+from dlstudy.review import fsrs_history, optimizer
 
 
 def peak_rss_mb() -> float:
@@ -52,7 +52,7 @@ def main() -> None:
         totals.append(time.perf_counter() - started)
 
         started = time.perf_counter()
-        dataset = optimizer._dataset(histories, 4, UTC)
+        dataset = fsrs_history.dataset(histories, 4, UTC)
         sequences = [[fsrs_rs_python.FSRSReview(r.rating, r.delta_t) for r in card] for card in dataset.cards]
         items = [fsrs_rs_python.FSRSItem(sequences[card][: index + 1]) for _, card, index in dataset.targets]
         conversions.append(time.perf_counter() - started)
