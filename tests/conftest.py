@@ -83,3 +83,15 @@ def _end_started_processes():
     import processes
 
     processes.close_all()
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch):
+    """The machine's local time zone set to UTC for the test (the learner's day follows local time)."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -28,14 +27,7 @@ T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 NO_FUZZ = ReviewSettings(fuzz=False)
 CHAIN = {"a": [], "b": ["a"], "c": ["b"]}
 
-
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 @pytest.fixture

@@ -82,6 +82,7 @@ class Reviewer:
 
     def next_card(self, now: datetime) -> CardRow | None:
         """The card to show now; only it is read, so the queue always reflects what is on disk."""
+        self.store.release()  # the learner may have paused: read what other sessions committed since
         head = queue.build_queue(self.guide, self.store, now, self.settings, self.topic_ids, limit=1)
         return head[0] if head else None
 
