@@ -147,6 +147,12 @@ class AppContext:
     def store(self, daily_backup: bool = True) -> Store:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
         command is about to take one of its own (which then counts as the day's)."""
+        if self._store is None and (url := paths.database_url()) is not None:
+            from dlstudy.storage.server import open_server
+            from dlstudy.storage.store import Store
+
+            # backups of a server's database are the server's (pg_dump): none is taken here
+            self._store = Store(open_server(url, self.now))
         if self._store is None:
             from dlstudy.storage.engine import open_sqlite
             from dlstudy.storage.store import Store

@@ -7,6 +7,7 @@ from pathlib import Path
 
 GUIDE_ENV = "DLSTUDY_GUIDE"
 HOME_ENV = "DLSTUDY_HOME"
+DATABASE_URL_ENV = "DLSTUDY_DATABASE_URL"
 DATABASE_NAME = "dlstudy.db"
 
 
@@ -42,6 +43,12 @@ def cache_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_cache_path("dlstudy", appauthor=False)
+
+
+def database_url() -> str | None:
+    """The database on a server, as a SQLAlchemy URL (`DLSTUDY_DATABASE_URL` or `--database-url`);
+    None: the SQLite file in the data folder."""
+    return os.environ.get(DATABASE_URL_ENV, "").strip() or None
 
 
 def database_path() -> Path:

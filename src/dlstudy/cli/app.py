@@ -79,8 +79,18 @@ def _root(
         bool, typer.Option("--version", help="Show the version and exit.", callback=_print_version,
                            is_eager=True)
     ] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", metavar="URL",
+                                 help="Use the database at this SQLAlchemy URL, such as "
+                                      "postgresql+psycopg://user:password@host:5432/dlstudy, instead of the "
+                                      "local SQLite file (the same as DLSTUDY_DATABASE_URL).")
+    ] = None,
 ) -> None:
     """A study companion for the deep-learning study guide: what to learn next, reviews, search."""
+    if database_url is not None:
+        from dlstudy.paths import DATABASE_URL_ENV
+
+        os.environ[DATABASE_URL_ENV] = database_url  # read where the store is opened (paths.database_url)
 
 
 def main() -> None:
