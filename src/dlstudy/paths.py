@@ -45,10 +45,18 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path("dlstudy", appauthor=False)
 
 
+_chosen_url: list[str] = []  # the root option `--database-url`, for the command being run
+
+
+def choose_database_url(url: str | None) -> None:
+    """The `--database-url` of the command being run (None when it has ended), ahead of the environment."""
+    _chosen_url[:] = [] if url is None else [url]
+
+
 def database_url() -> str | None:
-    """The database on a server, as a SQLAlchemy URL (`DLSTUDY_DATABASE_URL` or `--database-url`);
+    """The database on a server, as a SQLAlchemy URL (`--database-url`, else `DLSTUDY_DATABASE_URL`);
     None: the SQLite file in the data folder."""
-    return os.environ.get(DATABASE_URL_ENV, "").strip() or None
+    return (_chosen_url[0] if _chosen_url else os.environ.get(DATABASE_URL_ENV, "")).strip() or None
 
 
 def database_path() -> Path:
