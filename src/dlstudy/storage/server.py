@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dlstudy.storage.engine import DatabaseError, judge
-from dlstudy.storage.sql import WRITE_LOCK, AlchemyDatabase
+from dlstudy.storage.engine import HEAD, DatabaseError, judge
+from dlstudy.storage.sql import AlchemyDatabase, take_write_lock
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -60,18 +60,12 @@ def open_server(url: str, now: datetime) -> AlchemyDatabase:
             columns, revision = _inspect(connection)
         judge(masked(url), "this database", columns, revision,
               "`dlstudy import FILE` brings back a `dlstudy export`; the server's own tools restore a dump")
-        if revision is None or revision != _head():
+        if revision != HEAD:
             _migrate(engine)
     except BaseException:
         engine.dispose()
         raise
     return AlchemyDatabase(engine)
-
-
-def _head() -> str:
-    from dlstudy.storage.engine import HEAD
-
-    return HEAD
 
 
 def server_engine(url: str) -> Engine:
@@ -139,12 +133,10 @@ def _migrate(engine: Engine) -> None:
     """The Alembic migrations, under the database's write lock so that two first runs do not both create it."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import text
 
     config = Config()
     config.set_main_option("script_location", "dlstudy.storage:migrations")
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(WRITE_LOCK))
+        take_write_lock(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

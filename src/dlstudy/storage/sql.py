@@ -88,6 +88,23 @@ class Database(Protocol):
     def dispose(self) -> None: ...
 
 
+def take_write_lock(connection: Connection) -> None:
+    """On PostgreSQL, wait for this database's write turn (WRITE_LOCK) at the start of a writing transaction;
+    SQLite's connections begin IMMEDIATE instead."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        connection.execute(text(WRITE_LOCK))
+
+
+def repeatable_reads(connection: Connection) -> Connection:
+    """A connection whose transaction reads one snapshot throughout (SQLite's always does; PostgreSQL's
+    default, READ COMMITTED, takes one per statement)."""
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
+
+
 class _SqliteTransaction:
     def __init__(self, connection: sqlite3.Connection):
         self._connection = connection
@@ -268,10 +285,7 @@ class AlchemyDatabase:
     @contextmanager
     def writing(self) -> Iterator[Transaction]:
         with self._engine.begin() as connection:
-            if self.dialect == "postgresql":
-                from sqlalchemy import text
-
-                connection.execute(text(WRITE_LOCK))
+            take_write_lock(connection)
             yield _AlchemyTransaction(connection)
 
     def dispose(self) -> None:
