@@ -32,12 +32,6 @@ class Store:
         """A SQLAlchemy engine on the database, for import, export and doctor (never on the hot path)."""
         return self.db.engine
 
-    @property
-    def _for_update(self) -> str:
-        """A row lock on what a write reads and then changes, where the database has row locks (SQLite locks
-        the whole file for the transaction instead)."""
-        return " FOR UPDATE" if self.db.dialect == "postgresql" else ""
-
     def release(self) -> None:
         """Let the next read see what other processes committed since the last one (reads share a snapshot
         until a write; a long wait for the learner ends it)."""
@@ -169,10 +163,9 @@ class Store:
         shown, params = q.shown(now, topic_ids)
         params |= {"learning": int(LEARNING), "relearning": int(RELEARNING), "review": int(REVIEW),
                    "until": review_until, "limit": limit, "ahead": learning_until or now}
-        limited = "" if limit is None else " LIMIT :limit"  # no LIMIT for all: SQLite's LIMIT -1 is its own
-        with self.db.reading() as tx:
+        with self.db.reading() as tx:  # no LIMIT for all cards (SQLite's LIMIT -1 is SQLite's own)
             learning = tx.rows(f"{q.CARD} WHERE {shown} AND state IN (:learning, :relearning) AND due <= :ahead "
-                               f"ORDER BY due{limited}", params) if limit != 0 else []
+                               f"ORDER BY due{'' if limit is None else ' LIMIT :limit'}", params) if limit != 0 else []
             room = review_limit if limit is None else min(review_limit, limit - len(learning))
             reviews = tx.rows(f"{q.CARD} WHERE {shown} AND state = :review AND due < :until ORDER BY due "
                               "LIMIT :room", params | {"room": room}) if room > 0 else []
@@ -228,7 +221,7 @@ class Store:
         answered it meanwhile. The check and the write share one write-locked transaction.
         """
         with self.db.writing() as tx:
-            found = tx.one(f"SELECT state, reps FROM card WHERE id = :id{self._for_update}", {"id": card_id})
+            found = tx.one(q.CARD_STATE + q.for_update(self.db.dialect), {"id": card_id})  # the row locked
             if found is None:
                 raise ConflictError(_DELETED)
             if tuple(found) != (prior.state, prior.reps):
@@ -249,7 +242,6 @@ class Store:
             if log is None:
                 raise ConflictError(_DELETED)
             card_id = log[0]
-            tx.one(f"SELECT id FROM card WHERE id = :id{self._for_update}", {"id": card_id})
             latest = tx.scalar("SELECT max(id) FROM review_log WHERE card_id = :card", {"card": card_id})
             if latest != log_id:
                 raise ConflictError("this card was answered again in another dlstudy session since; "
