@@ -350,3 +350,24 @@ def test_a_review_session_is_a_real_process_on_the_server(machines: dict[str, st
     result = run(machines, "review", input="\n3\n\n4\nq\n")
     assert_clean(result)
     assert server.ratings_at(T0) == [3, 4]
+
+
+def test_times_are_stored_naive_utc_and_read_back_aware_utc(server: Server):
+    from datetime import timezone
+
+    later = datetime(2026, 11, 21, 12, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))  # 10:30:15 UTC
+    database = open_server(server.url, T0)
+    try:
+        store = Store(database)
+        store.set_status("a", "learning", later)
+        read = store.progress()["a"]
+        assert read.started_at == later and read.started_at.tzinfo == UTC and read.updated_at.tzinfo == UTC
+        card = store.add_own_card("a", "Q?", "A.", later)
+        assert card.created_at == later and card.created_at.tzinfo == UTC
+    finally:
+        database.dispose()
+    with server.engine.connect() as connection:
+        stored = connection.scalar(text("SELECT started_at FROM topic_progress WHERE topic_id = 'a'"))
+        kind = connection.scalar(text("SELECT data_type FROM information_schema.columns "
+                                      "WHERE table_name = 'topic_progress' AND column_name = 'started_at'"))
+    assert stored == datetime(2026, 11, 21, 10, 30, 15, 123456) and kind == "timestamp without time zone"
