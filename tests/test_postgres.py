@@ -371,3 +371,17 @@ def test_times_are_stored_naive_utc_and_read_back_aware_utc(server: Server):
         kind = connection.scalar(text("SELECT data_type FROM information_schema.columns "
                                       "WHERE table_name = 'topic_progress' AND column_name = 'started_at'"))
     assert stored == datetime(2026, 11, 21, 10, 30, 15, 123456) and kind == "timestamp without time zone"
+
+
+def test_a_server_that_does_not_answer_times_out_in_one_line(tmp_path: Path):
+    with socket.socket() as silent:  # accepts connections (the kernel does) but never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        port = silent.getsockname()[1]
+        learner = Learner(tmp_path / "silent")
+        learner.env["DLSTUDY_DATABASE_URL"] = f"postgresql+psycopg://someone:{PASSWORD}@127.0.0.1:{port}/db"
+        started = time.monotonic()
+        message = refused(learner.run("status"))
+    assert time.monotonic() - started < 15  # the connect timeout is 5 s
+    assert message.count("\n") == 1 and f"127.0.0.1:{port}" in message and "timeout" in message
+    assert PASSWORD not in message
