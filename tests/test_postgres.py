@@ -385,3 +385,21 @@ def test_a_server_that_does_not_answer_times_out_in_one_line(tmp_path: Path):
     assert time.monotonic() - started < 15  # the connect timeout is 5 s
     assert message.count("\n") == 1 and f"127.0.0.1:{port}" in message and "timeout" in message
     assert PASSWORD not in message
+
+
+def test_an_older_dlstudys_database_is_upgraded_on_the_server(on_server: Learner, server: Server):
+    from alembic import command
+    from alembic.config import Config
+
+    settings = Config()
+    settings.set_main_option("script_location", "dlstudy.storage:migrations")
+    with server.engine.begin() as connection:
+        settings.attributes["connection"] = connection
+        command.upgrade(settings, "0001")
+        connection.execute(text("INSERT INTO topic_progress (topic_id, status, updated_at) "
+                                "VALUES ('a', 'learning', '2026-11-20 09:00:00')"))
+    on_server.ok("done", "a")
+    with server.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert connection.scalar(text("SELECT status FROM topic_progress WHERE topic_id = 'a'")) == "learned"
+        assert connection.scalar(text("SELECT count(*) FROM card")) > 0
