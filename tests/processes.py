@@ -224,21 +224,26 @@ def assert_cards_agree_with_their_logs(path: Path) -> int:
     """Every card's reps equal its log rows, and replaying its log from new gives its state; returns the rows."""
     engine = read_only(path)
     try:
-        with Session(engine) as session:
-            rows = 0
-            for card in session.scalars(select(StudyCard)):
-                answers = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)
-                                          .order_by(ReviewLog.id)).all()
-                assert card.reps == len(answers), f"card {card.id}: reps {card.reps} but {len(answers)} answers"
-                state = new_schedule(card.created_at)
-                for log in answers:
-                    assert _prior(log) == state, f"card {card.id}: answer {log.id} does not follow the one before"
-                    state = scheduler.outcomes(card.id, state, log.reviewed_at, NO_FUZZ)[log.rating]
-                assert _state(card) == state, f"card {card.id}: its state is not its answers replayed"
-                rows += len(answers)
-            return rows
+        return cards_agree_with_their_logs(engine)
     finally:
         engine.dispose()
+
+
+def cards_agree_with_their_logs(engine: Engine) -> int:
+    """The same check on any database (a server's too)."""
+    with Session(engine) as session:
+        rows = 0
+        for card in session.scalars(select(StudyCard)):
+            answers = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id)
+                                      .order_by(ReviewLog.id)).all()
+            assert card.reps == len(answers), f"card {card.id}: reps {card.reps} but {len(answers)} answers"
+            state = new_schedule(card.created_at)
+            for log in answers:
+                assert _prior(log) == state, f"card {card.id}: answer {log.id} does not follow the one before"
+                state = scheduler.outcomes(card.id, state, log.reviewed_at, NO_FUZZ)[log.rating]
+            assert _state(card) == state, f"card {card.id}: its state is not its answers replayed"
+            rows += len(answers)
+        return rows
 
 
 def _prior(log: ReviewLog) -> Schedule:

@@ -46,6 +46,15 @@ def read_clock() -> datetime:
     return moment
 
 
+_ON_SERVERS: list[Store] = []  # databases on a server opened by this command, closed when it ends
+
+
+def close_server_connections() -> None:
+    """Close the connections to database servers that the command opened (the command has ended)."""
+    while _ON_SERVERS:
+        _ON_SERVERS.pop().db.dispose()
+
+
 @dataclass
 class AppContext:
     warn: Callable[[str], None]  # for what the learner should know but that does not stop the command
@@ -147,6 +156,13 @@ class AppContext:
     def store(self, daily_backup: bool = True) -> Store:
         """The learner's database, opened (and migrated); the day's first use takes a backup, unless the
         command is about to take one of its own (which then counts as the day's)."""
+        if self._store is None and (url := paths.database_url()) is not None:
+            from dlstudy.storage.server import open_server
+            from dlstudy.storage.store import Store
+
+            # backups of a server's database are the server's (pg_dump): none is taken here
+            self._store = Store(open_server(url, self.now))
+            _ON_SERVERS.append(self._store)
         if self._store is None:
             from dlstudy.storage.engine import open_sqlite
             from dlstudy.storage.store import Store

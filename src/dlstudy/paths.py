@@ -7,6 +7,7 @@ from pathlib import Path
 
 GUIDE_ENV = "DLSTUDY_GUIDE"
 HOME_ENV = "DLSTUDY_HOME"
+DATABASE_URL_ENV = "DLSTUDY_DATABASE_URL"
 DATABASE_NAME = "dlstudy.db"
 
 
@@ -42,6 +43,20 @@ def cache_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_cache_path("dlstudy", appauthor=False)
+
+
+_chosen_url: list[str] = []  # the root option `--database-url`, for the command being run
+
+
+def choose_database_url(url: str | None) -> None:
+    """The `--database-url` of the command being run (None when it has ended), ahead of the environment."""
+    _chosen_url[:] = [] if url is None else [url]
+
+
+def database_url() -> str | None:
+    """The database on a server, as a SQLAlchemy URL (`--database-url`, else `DLSTUDY_DATABASE_URL`);
+    None: the SQLite file in the data folder."""
+    return (_chosen_url[0] if _chosen_url else os.environ.get(DATABASE_URL_ENV, "")).strip() or None
 
 
 def database_path() -> Path:

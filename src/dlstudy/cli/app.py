@@ -13,7 +13,9 @@ from typer.core import TyperGroup
 from dlstudy import __version__
 from dlstudy.cli import anki, cards, data, learn, progress_map, review
 from dlstudy.cli.terminal import echo
+from dlstudy.context import close_server_connections
 from dlstudy.errors import DlstudyError
+from dlstudy.paths import choose_database_url
 
 
 class _ErrorBoundary(TyperGroup):
@@ -34,6 +36,9 @@ class _ErrorBoundary(TyperGroup):
             _discard_stdout()
             echo(f"dlstudy: cannot write the output ({error.strerror}); it is incomplete", err=True)
             raise typer.Exit(1) from None
+        finally:
+            close_server_connections()
+            choose_database_url(None)
 
 
 # writing to standard output failed: a full disk or quota, a file size limit, a closed pipe, a failing device
@@ -79,8 +84,15 @@ def _root(
         bool, typer.Option("--version", help="Show the version and exit.", callback=_print_version,
                            is_eager=True)
     ] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", metavar="URL",
+                                 help="Use the database at this SQLAlchemy URL, such as "
+                                      "postgresql+psycopg://user:password@host:5432/dlstudy, instead of the "
+                                      "local SQLite file (the same as DLSTUDY_DATABASE_URL).")
+    ] = None,
 ) -> None:
     """A study companion for the deep-learning study guide: what to learn next, reviews, search."""
+    choose_database_url(database_url)  # read where the store is opened (paths.database_url)
 
 
 def main() -> None:

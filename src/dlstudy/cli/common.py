@@ -62,7 +62,23 @@ def backup_before(ctx: AppContext, reason: str) -> None:
     from dlstudy import paths
     from dlstudy.storage import backups
 
+    if paths.database_url() is not None:
+        return  # a database on a server is backed up by the server's own tools (pg_dump)
     backups.make(paths.database_path(), paths.backups_dir(), ctx.now, reason)
+
+
+def refuse_on_server(action: str, tool: str) -> None:
+    """One line for what only a SQLite file can do, naming the server's own tool."""
+    from dlstudy import paths
+    from dlstudy.errors import DlstudyError
+    from dlstudy.storage.server import is_postgres
+
+    url = paths.database_url()
+    if url is None:
+        return
+    named = tool if is_postgres(url) else "the server's own tools"
+    raise DlstudyError(f"{action} works on the local SQLite file; for a database on a server use {named} "
+                       "(`dlstudy export FILE` writes a dlstudy snapshot that `dlstudy import` reads back)")
 
 
 def confirm(question: str) -> bool:

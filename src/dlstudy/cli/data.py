@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlstudy.cli.common import JsonOpt, YesOpt, confirm, context, refuse, report
+from dlstudy.cli.common import JsonOpt, YesOpt, backup_before, confirm, context, refuse, refuse_on_server, report
 from dlstudy.cli.terminal import echo
 from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
@@ -27,6 +27,7 @@ def backup(
     from dlstudy.review.config import load_settings
     from dlstudy.storage import backups
 
+    refuse_on_server("`dlstudy backup`", "pg_dump")
     folder = paths.backups_dir()
     if listing or as_json:  # --json lists: making a backup reports nothing to read
         found = backups.listed(folder)
@@ -48,6 +49,7 @@ def restore(file: Annotated[Path, typer.Argument(help="A backup (see `dlstudy ba
     from dlstudy.storage import backups
     from dlstudy.storage.engine import REVISIONS
 
+    refuse_on_server("`dlstudy restore`", "pg_restore")
     if not file.exists() and (paths.backups_dir() / file).exists():
         file = paths.backups_dir() / file
     backups.check_restorable(file, REVISIONS)
@@ -108,18 +110,17 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Merge an export into your data: newer statuses and schedules win, answers are added once."""
-    from dlstudy import paths
     from dlstudy.cli import payloads
     from dlstudy.cli.render.data import merge_summary
     from dlstudy.interop.export_format import read_json
     from dlstudy.review.config import setting_problem
-    from dlstudy.storage import backups, snapshot
+    from dlstudy.storage import snapshot
 
     checked = read_json(file, setting_problem)  # the whole file is checked before the database is touched
     ctx = context(as_json)
     store = ctx.store(daily_backup=dry_run)
     if not dry_run:
-        backups.make(paths.database_path(), paths.backups_dir(), ctx.now, "before-import")
+        backup_before(ctx, "before-import")
     merged = snapshot.merge(store.engine, checked, dry_run=dry_run)
     report(ctx, lambda: payloads.merge_data(merged, dry_run), lambda: merge_summary(merged, dry_run))
 
@@ -130,12 +131,13 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
     """Check the database: integrity, orphans, impossible card states; --fix repairs what is safe."""
     from dlstudy import paths
     from dlstudy.review.config import stored_problems
-    from dlstudy.storage import backups, checks
+    from dlstudy.storage import checks
 
     ctx = context(as_json)
     database = paths.database_path()
     topic_ids = set(ctx.outline().topics)
-    damage = checks.integrity(database) if database.exists() else []
+    on_file = paths.database_url() is None  # a server checks its own storage: SQLite's integrity check is the file's
+    damage = checks.integrity(database) if on_file and database.exists() else []
     if damage:
         _doctor_report(ctx, damage, [], [])
         raise typer.Exit(1)
@@ -147,7 +149,7 @@ def doctor(fix: Annotated[bool, typer.Option("--fix", help="Apply the repairs th
                                        tuple(bad_settings[:5]), None))
     repaired = []
     if fix and any(f.repair for f in findings):
-        backups.make(database, paths.backups_dir(), ctx.now, "before-doctor-fix")
+        backup_before(ctx, "before-doctor-fix")
         repaired = checks.repair(store.engine, findings, topic_ids, ctx.now)
     _doctor_report(ctx, [], findings, repaired)
     repaired_codes = {f.code for f in repaired}

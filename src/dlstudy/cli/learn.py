@@ -284,6 +284,13 @@ def paths_(as_json: JsonOpt = False) -> None:
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import data_paths
 
-    rows = [("database", str(paths.database_path())), ("guide", str(paths.guide_path())),
-            ("config", str(paths.database_path())), ("backups", str(paths.backups_dir()))]
+    url = paths.database_url()
+    if url is None:
+        database = str(paths.database_path())
+    else:
+        from dlstudy.storage.server import masked
+
+        database = masked(url)  # never the password
+    rows = [("database", database), ("guide", str(paths.guide_path())),
+            ("config", database), ("backups", str(paths.backups_dir()))]
     report(context(as_json), lambda: payloads.paths_data(rows), lambda: data_paths(rows))

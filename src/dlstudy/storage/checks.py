@@ -20,6 +20,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 
 from dlstudy.storage import sqlite_files
 from dlstudy.storage.models import ReviewLog, StudyCard, TopicProgress
+from dlstudy.storage.sql import take_write_lock
 from dlstudy.storage.store import clear_guide_sync
 from dlstudy.vocab import (
     EARLIEST,
@@ -106,6 +107,7 @@ def repair(engine: Engine, findings: list[Finding], topic_ids: set[str], now: da
     """Apply every safe repair for the findings, in one transaction; returns the findings repaired."""
     done: list[Finding] = []
     with engine.begin() as connection:
+        take_write_lock(connection)
         for check in CHECKS:  # in order, each on what is left: a repair may reveal the next problem
             if check.fix is not None:
                 connection.execute(check.repair_statement(topic_ids, now))

@@ -67,25 +67,31 @@ def _checked(path: Path) -> str | None:
     """The schema revision of a database dlstudy may use (None: new or blank), created private with its folder;
     anything else is refused before a byte is written."""
     columns, revision = _inspect(path)
-    tables = set(columns)
-    if revision is None and tables:
-        raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
-                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
-    known = revision in REVISIONS
-    if revision is not None and not schema.looks_like_dlstudy(columns) and (known or tables - {"alembic_version"}):
-        raise DatabaseError(f"{path}: this SQLite file belongs to another program (tables: "
-                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
-    if revision is not None and not known:
-        raise DatabaseError(f"{path}: made by a newer dlstudy (schema {revision}); upgrade dlstudy to use it")
-    if revision is not None and (problems := schema.differences(columns, revision)):
-        raise DatabaseError(f"{path}: not the schema dlstudy expects ({'; '.join(problems[:3])}); it has been "
-                            "left untouched (`dlstudy restore FILE` brings back a backup from `dlstudy backup --list`)")
+    judge(str(path), "this SQLite file", columns, revision,
+          "`dlstudy restore FILE` brings back a backup from `dlstudy backup --list`")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"{path.parent}: cannot create the data folder ({error.strerror})") from None
     _create_private(path)
     return revision
+
+
+def judge(where: str, what: str, columns: dict[str, set[str]], revision: str | None, remedy: str) -> None:
+    """Refuse, untouched, a database that is another program's, a newer dlstudy's or damaged in its schema."""
+    tables = set(columns)
+    if revision is None and tables:
+        raise DatabaseError(f"{where}: {what} belongs to another program (tables: "
+                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
+    known = revision in REVISIONS
+    if revision is not None and not schema.looks_like_dlstudy(columns) and (known or tables - {"alembic_version"}):
+        raise DatabaseError(f"{where}: {what} belongs to another program (tables: "
+                            f"{', '.join(sorted(tables)[:5])}); dlstudy leaves it untouched")
+    if revision is not None and not known:
+        raise DatabaseError(f"{where}: made by a newer dlstudy (schema {revision}); upgrade dlstudy to use it")
+    if revision is not None and (problems := schema.differences(columns, revision)):
+        raise DatabaseError(f"{where}: not the schema dlstudy expects ({'; '.join(problems[:3])}); it has been "
+                            f"left untouched ({remedy})")
 
 
 def _inspect(path: Path) -> tuple[dict[str, set[str]], str | None]:
@@ -172,6 +178,11 @@ def _engine(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest revision (Alembic), in one transaction."""
+    _migrate(engine)
 
 
 def _migrate(engine: Engine) -> None:

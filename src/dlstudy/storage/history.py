@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dlstudy.storage.models import ReviewLog, Setting, StudyCard
 from dlstudy.storage.rows import SCHEDULE_COLUMNS, LogRow, Schedule
-from dlstudy.storage.sql import to_utc
+from dlstudy.storage.sql import take_write_lock, to_utc
 from dlstudy.storage.store import Store
 
 
@@ -36,6 +36,7 @@ def schedules(store: Store) -> dict[int, Schedule]:
 def set_schedules(store: Store, schedules: dict[int, Schedule], settings: dict[str, Any]) -> None:
     """New schedules for these cards and new values for these settings, in one transaction."""
     with store.engine.begin() as connection:
+        take_write_lock(connection)
         for card_id, schedule in schedules.items():
             connection.execute(update(StudyCard).where(StudyCard.id == card_id).values(**schedule.columns()))
         for key, value in settings.items():

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from dlstudy.storage.models import ReviewLog, Setting, StudyCard, TopicProgress
 from dlstudy.storage.rows import SCHEDULE_COLUMNS
+from dlstudy.storage.sql import repeatable_reads, take_write_lock
 from dlstudy.storage.store import clear_guide_sync
 from dlstudy.vocab import SettingKey, Source
 
@@ -39,7 +40,7 @@ class Snapshot:
 
 def read(engine: Engine) -> Snapshot:
     """Everything in the database, read in one transaction."""
-    with engine.connect() as connection, connection.begin():
+    with engine.connect() as plain, repeatable_reads(plain) as connection, connection.begin():
         settings = {key: json.loads(value) for key, value in connection.execute(
             select(Setting.key, Setting.value).where(Setting.key != SettingKey.GUIDE_SYNCED).order_by(Setting.key))}
         progress = [dict(row) for row in connection.execute(
@@ -86,6 +87,7 @@ def merge(engine: Engine, snapshot: Snapshot, dry_run: bool = False) -> MergeSum
     """
     summary = MergeSummary()
     with engine.connect() as connection, connection.begin() as transaction:
+        take_write_lock(connection)
         _merge_settings(connection, snapshot.settings, summary)
         _merge_progress(connection, snapshot.progress, summary)
         ids = _merge_cards(connection, snapshot.cards, summary, snapshot.schedules_win)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL: dlstudy's writes to one database take turns, as SQLite's BEGIN IMMEDIATE makes them do; the lock
+# is the transaction's, released by its commit or rollback (the key spells "dlst")
+WRITE_LOCK = "SELECT pg_advisory_xact_lock(1684829044)"
 Params = Mapping[str, Any]
 Row = tuple[Any, ...]
 
@@ -77,7 +80,29 @@ class Database(Protocol):
     @property
     def engine(self) -> Engine: ...
 
+    @property
+    def dialect(self) -> str:
+        """The database's SQL dialect as SQLAlchemy names it: "sqlite", "postgresql"."""
+        ...
+
     def dispose(self) -> None: ...
+
+
+def take_write_lock(connection: Connection) -> None:
+    """On PostgreSQL, wait for this database's write turn (WRITE_LOCK) at the start of a writing transaction;
+    SQLite's connections begin IMMEDIATE instead."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        connection.execute(text(WRITE_LOCK))
+
+
+def repeatable_reads(connection: Connection) -> Connection:
+    """A connection whose transaction reads one snapshot throughout (SQLite's always does; PostgreSQL's
+    default, READ COMMITTED, takes one per statement)."""
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
 
 
 class _SqliteTransaction:
@@ -110,6 +135,8 @@ class _SqliteTransaction:
 
 class SqliteDatabase:
     """One sqlite3 connection on a SQLite file, with the pragmas every dlstudy connection has."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path, explain: Callable[[sqlite3.Error], Exception]):
         self.path = path
@@ -243,6 +270,10 @@ class AlchemyDatabase:
     def engine(self) -> Engine:
         return self._engine
 
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
     def release(self) -> None:
         pass  # each read has its own connection and transaction
 
@@ -254,6 +285,7 @@ class AlchemyDatabase:
     @contextmanager
     def writing(self) -> Iterator[Transaction]:
         with self._engine.begin() as connection:
+            take_write_lock(connection)
             yield _AlchemyTransaction(connection)
 
     def dispose(self) -> None:

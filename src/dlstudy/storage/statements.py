@@ -15,6 +15,7 @@ ACTIVE = "removed = :no AND suspended = :no"
 SHOWN = f"{ACTIVE} AND (buried_until IS NULL OR buried_until <= :now)"
 SCHEDULE = SCHEDULE_COLUMNS
 PROGRESS = "SELECT topic_id, status, started_at, finished_at, updated_at FROM topic_progress"
+CARD_STATE = "SELECT state, reps FROM card WHERE id = :id"
 CHUNK = 500  # values per IN list: far below every database's limit on parameters
 
 INSERT_CARD = ("INSERT INTO card (key, topic_id, source, question, answer, state, due, reps, lapses, suspended, "
@@ -30,6 +31,12 @@ NEXT_DUE = ("SELECT min(due) FROM (" + " UNION ALL ".join(
     f"SELECT min(due) AS due FROM card WHERE {ACTIVE} AND state = :s{state}" for state in (1, 2, 3))
     + ") AS earliest")
 UPDATE_SCHEDULE = "UPDATE card SET " + ", ".join(f"{name} = :{name}" for name in SCHEDULE) + " WHERE id = :id"
+
+
+def for_update(dialect: str) -> str:
+    """A row lock on what a write reads and then changes, where the database has row locks (SQLite's write
+    transaction holds the whole file instead)."""
+    return " FOR UPDATE" if dialect == "postgresql" else ""
 
 
 def progress(row: Row) -> Progress:

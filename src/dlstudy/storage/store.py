@@ -162,10 +162,10 @@ class Store:
         before `review_until` (limited)."""
         shown, params = q.shown(now, topic_ids)
         params |= {"learning": int(LEARNING), "relearning": int(RELEARNING), "review": int(REVIEW),
-                   "until": review_until, "limit": -1 if limit is None else limit, "ahead": learning_until or now}
-        with self.db.reading() as tx:
+                   "until": review_until, "limit": limit, "ahead": learning_until or now}
+        with self.db.reading() as tx:  # no LIMIT for all cards (SQLite's LIMIT -1 is SQLite's own)
             learning = tx.rows(f"{q.CARD} WHERE {shown} AND state IN (:learning, :relearning) AND due <= :ahead "
-                               "ORDER BY due LIMIT :limit", params) if limit != 0 else []
+                               f"ORDER BY due{'' if limit is None else ' LIMIT :limit'}", params) if limit != 0 else []
             room = review_limit if limit is None else min(review_limit, limit - len(learning))
             reviews = tx.rows(f"{q.CARD} WHERE {shown} AND state = :review AND due < :until ORDER BY due "
                               "LIMIT :room", params | {"room": room}) if room > 0 else []
@@ -181,12 +181,12 @@ class Store:
         params |= {"learning": int(LEARNING), "relearning": int(RELEARNING), "review": int(REVIEW),
                    "new": int(NEW), "until": review_until, "review_cap": review_cap, "new_cap": new_cap,
                    "ahead": learning_until or now}
-        count = "SELECT count(*) FROM (SELECT id FROM card WHERE {} AND {} LIMIT {}) AS capped"
+        count = "SELECT count(*) FROM (SELECT id FROM card WHERE {} AND {}{}) AS capped"
         with self.db.reading() as tx:
             return QueueCounts(
-                tx.scalar(count.format(shown, "state IN (:learning, :relearning) AND due <= :ahead", -1), params),
-                tx.scalar(count.format(shown, "state = :review AND due < :until", ":review_cap"), params),
-                tx.scalar(count.format(shown, "state = :new", ":new_cap"), params))
+                tx.scalar(count.format(shown, "state IN (:learning, :relearning) AND due <= :ahead", ""), params),
+                tx.scalar(count.format(shown, "state = :review AND due < :until", " LIMIT :review_cap"), params),
+                tx.scalar(count.format(shown, "state = :new", " LIMIT :new_cap"), params))
 
     def statuses(self) -> dict[str, str]:
         """Each topic's status, including topics no longer in the guide."""
@@ -221,7 +221,7 @@ class Store:
         answered it meanwhile. The check and the write share one write-locked transaction.
         """
         with self.db.writing() as tx:
-            found = tx.one("SELECT state, reps FROM card WHERE id = :id", {"id": card_id})
+            found = tx.one(q.CARD_STATE + q.for_update(self.db.dialect), {"id": card_id})  # the row locked
             if found is None:
                 raise ConflictError(_DELETED)
             if tuple(found) != (prior.state, prior.reps):
