@@ -163,11 +163,13 @@ class Store:
         shown, params = q.shown(now, topic_ids)
         params |= {"learning": int(LEARNING), "relearning": int(RELEARNING), "review": int(REVIEW),
                    "until": review_until, "limit": limit, "ahead": learning_until or now}
+        # ties on due go by id: without it PostgreSQL returns equal dues in any order (SQLite in the index's)
         with self.db.reading() as tx:  # no LIMIT for all cards (SQLite's LIMIT -1 is SQLite's own)
             learning = tx.rows(f"{q.CARD} WHERE {shown} AND state IN (:learning, :relearning) AND due <= :ahead "
-                               f"ORDER BY due{'' if limit is None else ' LIMIT :limit'}", params) if limit != 0 else []
+                               f"ORDER BY due, id{'' if limit is None else ' LIMIT :limit'}",
+                               params) if limit != 0 else []
             room = review_limit if limit is None else min(review_limit, limit - len(learning))
-            reviews = tx.rows(f"{q.CARD} WHERE {shown} AND state = :review AND due < :until ORDER BY due "
+            reviews = tx.rows(f"{q.CARD} WHERE {shown} AND state = :review AND due < :until ORDER BY due, id "
                               "LIMIT :room", params | {"room": room}) if room > 0 else []
             return [q.card_row(r) for r in learning], [q.card_row(r) for r in reviews]
 
