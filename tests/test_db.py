@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import databases
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -24,7 +25,8 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
 def open_db(tmp_path: Path):
-    return db.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
+    """The database of the tests below (in the server run, a server database for those not sqlite_only)."""
+    return databases.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
 
 
 @pytest.mark.sqlite_only  # SQLite pragmas (WAL, busy timeout, foreign keys)
