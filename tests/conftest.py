@@ -76,6 +76,42 @@ def learner(tmp_path: Path):
     return Learner(tmp_path)
 
 
+def pytest_collection_modifyitems(config, items):
+    """In the server run (DLSTUDY_TEST_BACKEND=postgres), tests about SQLite files are skipped, saying why."""
+    import databases
+
+    if not databases.on_server():
+        return
+    skip = pytest.mark.skip(reason="about SQLite files; the server run covers everything else")
+    twice = pytest.mark.skip(reason="runs against the server in the SQLite run already, on databases of its own")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+        elif item.path.name == "test_postgres.py":
+            item.add_marker(twice)
+
+
+@pytest.fixture(autouse=True)
+def _database_backend(request, monkeypatch):
+    """In the server run, each test's databases are fresh ones on the server (tests/databases.py), the
+    first of them in DLSTUDY_DATABASE_URL for every command the test runs; dropped after the test."""
+    import databases
+
+    if (not databases.on_server() or request.node.get_closest_marker("sqlite_only")
+            or request.node.path.name == "test_postgres.py"):
+        yield
+        return
+    made = databases.begin_test()
+    monkeypatch.setenv(databases.URL_ENV, made.default)
+    try:
+        yield
+    finally:
+        import processes
+
+        processes.close_all()  # a process still connected would hold the database open
+        databases.end_test()
+
+
 @pytest.fixture(autouse=True)
 def _end_started_processes():
     """Processes a test started (tests/processes.py) are ended and their pipes closed after it."""

@@ -7,6 +7,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from databases import on_server, url_for, with_database
 from guides import write_guide
 from typer.testing import CliRunner
 
@@ -24,6 +25,7 @@ class Learner:
         self.backups = self.home / "backups"
         self.env = {"DLSTUDY_HOME": str(self.home), "DLSTUDY_GUIDE": str(write_guide(folder / "guide.yaml", CHAIN)),
                     "DLSTUDY_NOW": NOW, "COLUMNS": "200", "TZ": "UTC"}
+        self.env = with_database(self.env, self.database)  # in the server run, a database of its own there
 
     def run(self, *args: str, input: str | None = None, now: str | None = None):
         env = self.env | ({"DLSTUDY_NOW": now} if now else {})
@@ -38,6 +40,8 @@ class Learner:
         """Close the in-process commands' connections and fold the WAL into the file, so that a digest
         taken now changes only if a later command writes (not when a stale connection is collected)."""
         gc.collect()
+        if url_for(self.database) is not None:
+            return self  # a server's database: nothing to fold
         with sqlite3.connect(self.database) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return self
@@ -52,8 +56,31 @@ class Learner:
         return self
 
 
+# a server's database is backed up by the server's own tools (pg_dump): dlstudy takes no copies of it
+TAKES_BACKUPS = not on_server()
+
+
+def backup_names(learner: Learner) -> list[str]:
+    """The names in the learner's backups folder (none when there is no folder, as on a server)."""
+    return sorted(path.name for path in learner.backups.iterdir()) if learner.backups.is_dir() else []
+
+
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's bytes; in the server run, every row of the server database standing for it."""
+    url = url_for(path)
+    if url is None:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            tables = sorted(inspect(connection).get_table_names())
+            rows = {table: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{table}"')))) for table in tables}
+    finally:
+        engine.dispose()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def refused(result) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from databases import open_database, url_for, with_database
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,6 @@ from dlstudy.context import FIRST_RUN
 from dlstudy.guide.reader import load_guide
 from dlstudy.review import config, scheduler
 from dlstudy.review.settings import ReviewSettings
-from dlstudy.storage.engine import open_database
 from dlstudy.storage.models import ReviewLog, StudyCard
 from dlstudy.storage.rows import Schedule, new_schedule
 from dlstudy.storage.store import Store
@@ -44,8 +44,8 @@ NO_FUZZ = ReviewSettings(fuzz=False)  # what collection() configures, so answers
 
 
 def environment(home: Path, guide: Path, now: datetime) -> dict[str, str]:
-    return {**os.environ, "DLSTUDY_HOME": str(home), "DLSTUDY_GUIDE": str(guide), "DLSTUDY_NOW": now.isoformat(),
-            "TZ": "UTC", "COLUMNS": "200"}
+    return with_database({**os.environ, "DLSTUDY_HOME": str(home), "DLSTUDY_GUIDE": str(guide),
+                          "DLSTUDY_NOW": now.isoformat(), "TZ": "UTC", "COLUMNS": "200"}, home / "dlstudy.db")
 
 
 def at(env: dict[str, str], now: datetime) -> dict[str, str]:
@@ -186,7 +186,11 @@ def run_killed_after(env: dict[str, str], args: list[str], delay: float,
 
 
 def read_only(path: Path) -> Engine:
-    """An engine that cannot write, checkpoint or remove the -wal file a killed process left behind."""
+    """An engine that cannot write, checkpoint or remove the -wal file a killed process left behind
+    (in the server run, on the server database standing for the file)."""
+    url = url_for(path)
+    if url is not None:
+        return create_engine(url, execution_options={"postgresql_readonly": True})
     return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
 
 
@@ -200,6 +204,14 @@ class Health:
 def health(path: Path) -> Health:
     engine = read_only(path)
     try:
+        if engine.dialect.name == "postgresql":  # the server keeps its own files whole: no integrity check
+            with engine.connect() as connection:
+                schema = frozenset(connection.scalars(text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() UNION "
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")))
+                revision = (connection.scalar(text("SELECT version_num FROM alembic_version"))
+                            if "alembic_version" in schema else None)
+                return Health("ok", revision, schema)
         with engine.connect() as connection:
             schema = frozenset(connection.scalars(text("SELECT name FROM sqlite_master")))
             revision = (connection.scalar(text("SELECT version_num FROM alembic_version"))
@@ -263,7 +275,8 @@ def database_at(path: Path, revision: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", "dlstudy.storage:migrations")
-    engine = create_engine(f"sqlite:///{path}")
+    url = url_for(path)
+    engine = create_engine(url if url is not None else f"sqlite:///{path}")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

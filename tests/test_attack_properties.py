@@ -12,6 +12,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from learner import Learner
@@ -57,6 +58,7 @@ def _template() -> Path:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(config=config_changes, card=record_changes, log=log_changes, stored=review_settings, now=clocks,
        answers=st.text(alphabet="1234abhgeusq\n ", max_size=20))
+@pytest.mark.sqlite_only  # each example copies one SQLite data folder made once per process
 def test_random_settings_and_import_records_never_crash_a_command(config, card, log, stored, now, answers) -> None:
     with tempfile.TemporaryDirectory() as folder:
         learner = Learner(Path(folder))

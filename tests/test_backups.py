@@ -10,6 +10,10 @@ import sqlite3
 import pytest
 from learner import digest, refused
 
+# SQLite only: backups and restore are copies of the SQLite file (on a server, `backup` and
+# `restore` refuse and name pg_dump and pg_restore: test_postgres.py checks that)
+pytestmark = pytest.mark.sqlite_only
+
 
 def names(folder, reason=None):
     return sorted(p.name for p in folder.glob("dlstudy-*.db") if reason is None or p.name.endswith(f"-{reason}.db"))

@@ -22,6 +22,10 @@ import sys
 import pytest
 from learner import digest, refused
 
+# SQLite only: damaged, foreign, truncated, read-only SQLite files and a full disk under the file;
+# a server's foreign or newer database is refused in test_postgres.py
+pytestmark = pytest.mark.sqlite_only
+
 COMMANDS = [("next",), ("done", "c", "--force"), ("review",), ("card", "list"), ("export", "-"), ("backup",),
             ("doctor",), ("stats",)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from learner import refused
+from learner import TAKES_BACKUPS, refused
 
 
 def own_card_id(learner) -> int:
@@ -24,7 +24,8 @@ def test_commands_that_need_no_guide_work_with_a_broken_one(learner, tmp_path):
     learner.ok("card", "suspend", str(card))
     learner.ok("card", "unsuspend", str(card))
     learner.ok("card", "edit", str(card), "-q", "A better question?")
-    learner.ok("backup")
+    if TAKES_BACKUPS:  # on a server, `backup` names pg_dump instead
+        learner.ok("backup")
     learner.ok("export", str(tmp_path / "out.json"))
     learner.ok("card", "delete", str(card), "--yes")
     # a command that shows the guide still says what is wrong with it, in one line per problem

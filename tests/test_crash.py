@@ -213,6 +213,7 @@ def assert_before_or_after(path: Path, before: tuple, after: tuple, data: tuple)
         assert learner_data(path) == data
 
 
+@pytest.mark.sqlite_only  # copies of an old SQLite file, read through sqlite3
 @pytest.mark.parametrize("start", ["blank", "old"])
 def test_a_killed_migration_leaves_the_old_schema_or_the_new_one(tmp_path, start):
     guide = write_guide(tmp_path / "guide.yaml", TOPICS)
@@ -269,6 +270,7 @@ def contents(path: Path) -> dict[str, list[tuple]]:
         connection.close()
 
 
+@pytest.mark.sqlite_only  # copies of the data folder's SQLite file, read through sqlite3
 def test_a_killed_import_leaves_all_of_it_or_none(tmp_path):
     guide = write_guide(tmp_path / "guide.yaml", TOPICS)
     source = environment(tmp_path / "source", guide, T0)

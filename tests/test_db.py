@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import databases
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -24,9 +25,11 @@ NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
 def open_db(tmp_path: Path):
-    return db.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
+    """The database of the tests below (in the server run, a server database for those not sqlite_only)."""
+    return databases.open_database(tmp_path / "dlstudy.db", NOW, tmp_path / "backups")
 
 
+@pytest.mark.sqlite_only  # SQLite pragmas (WAL, busy timeout, foreign keys)
 def test_every_connection_has_the_pragmas(tmp_path):
     engine = open_db(tmp_path)
     with engine.connect() as connection:
@@ -62,6 +65,7 @@ def test_known_revisions_match_the_migration_scripts():
     assert tuple(history) == db.REVISIONS
 
 
+@pytest.mark.sqlite_only  # a backup copy of the SQLite file
 def test_a_copy_is_taken_before_a_migration(tmp_path, monkeypatch):
     Store(open_db(tmp_path)).set_status("mlp", "learned", NOW)
     migrated = []
@@ -88,6 +92,7 @@ def test_a_copy_is_taken_before_a_migration(tmp_path, monkeypatch):
          "made by a newer dlstudy (schema 9999)"),
     ],
 )
+@pytest.mark.sqlite_only  # files that are not SQLite or not dlstudy's
 def test_unusable_databases_are_refused_and_left_untouched(tmp_path, make, message):
     path = tmp_path / "dlstudy.db"
     make(path)
@@ -100,6 +105,7 @@ def test_unusable_databases_are_refused_and_left_untouched(tmp_path, make, messa
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # a backup copy of the SQLite file (test_postgres.py upgrades on the server)
 def test_an_older_database_is_backed_up_and_migrated_keeping_its_data(tmp_path):
     from alembic import command
     from sqlalchemy import create_engine
@@ -120,6 +126,7 @@ def test_an_older_database_is_backed_up_and_migrated_keeping_its_data(tmp_path):
     assert backup.name == f"dlstudy-20261121-100000-before-migration-{db.REVISIONS[0]}-to-{db.HEAD}.db"
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock held through sqlite3
 def test_a_locked_database_is_a_clean_error_and_loses_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
     store = Store(open_db(tmp_path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 
+import pytest
 from learner import digest
 
 # each problem planted with plain SQL (foreign keys are off in a bare sqlite3 connection)
@@ -44,6 +45,7 @@ def test_a_sound_database_passes(learner):
     assert "integrity ok; no problems found" in result.stdout
 
 
+@pytest.mark.sqlite_only  # problems are planted through sqlite3 with foreign keys off, which a server enforces
 def test_every_planted_problem_is_reported_and_the_report_changes_nothing(learner):
     learner.with_history()
     plant(learner.database, PLANTED.values())
@@ -59,6 +61,7 @@ def test_every_planted_problem_is_reported_and_the_report_changes_nothing(learne
     assert digest(learner.settle().database) == before
 
 
+@pytest.mark.sqlite_only  # problems planted through sqlite3 with foreign keys off; and a backup of the file
 def test_fix_repairs_what_is_safe_after_a_backup_and_leaves_the_rest(learner):
     learner.with_history()
     plant(learner.database, PLANTED.values())
@@ -84,6 +87,7 @@ def test_fix_repairs_what_is_safe_after_a_backup_and_leaves_the_rest(learner):
     assert len(problems) == len(NOT_REPAIRED) and all(any(p in line for line in problems) for p in NOT_REPAIRED)
 
 
+@pytest.mark.sqlite_only  # damaged bytes in the SQLite file
 def test_damage_is_reported_with_the_way_out_and_fix_does_not_touch_it(learner):
     learner.with_history()
     with sqlite3.connect(learner.settle().database) as connection:

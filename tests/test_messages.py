@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from learner import refused
 
 
@@ -20,6 +21,7 @@ def test_stats_shows_a_card_already_due_as_due_now(learner):
                for line in learner.ok("stats", now=later).stdout.splitlines())
 
 
+@pytest.mark.sqlite_only  # the note names the new SQLite file
 def test_first_run_says_where_the_data_lives(learner):
     first = learner.ok("status")
     assert "a new database for your progress" in first.stderr and str(learner.database) in first.stderr
@@ -58,6 +60,7 @@ def test_import_without_its_parts_is_refused(learner, tmp_path):
     assert 'missing "cards"' in message and "nothing was imported" in message
 
 
+@pytest.mark.sqlite_only  # a SQLite file of random bytes
 def test_random_bytes_database_names_what_to_do(learner):
     learner.home.mkdir(parents=True)
     learner.database.write_bytes(b"garbage" * 100)

@@ -403,3 +403,18 @@ def test_an_older_dlstudys_database_is_upgraded_on_the_server(on_server: Learner
         assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
         assert connection.scalar(text("SELECT status FROM topic_progress WHERE topic_id = 'a'")) == "learned"
         assert connection.scalar(text("SELECT count(*) FROM card")) > 0
+
+
+def test_a_value_the_server_cannot_store_is_refused_in_one_line(on_server: Learner, server: Server, tmp_path: Path):
+    """PostgreSQL's text holds no NUL character (SQLite's does): importing one is refused, nothing written."""
+    on_server.ok("card", "add", "a", "-q", "My own question?", "-a", "My answer.")
+    exported = tmp_path / "export.json"
+    on_server.ok("export", str(exported))
+    data = json.loads(exported.read_text())
+    data["cards"][0]["key"] = "a/own-other"
+    data["cards"][0]["question"] = "Made \x00 elsewhere?"
+    exported.write_text(json.dumps(data))
+    before = on_server.ok("export", "-").stdout
+    message = refused(on_server.run("import", str(exported)))
+    assert "cannot store a value" in message and message.count("\n") == 1 and server.password not in message
+    assert on_server.ok("export", "-").stdout == before

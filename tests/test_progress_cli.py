@@ -127,6 +127,7 @@ def test_progress_survives_a_topic_leaving_the_guide(env, tmp_path):
     assert "✓ Topic F" in run(env, "tree").stdout
 
 
+@pytest.mark.sqlite_only  # the SQLite file's path (test_postgres.py: the server URL, masked)
 def test_paths(env, tmp_path):
     out = run(env, "paths").stdout
     assert str(tmp_path / "home" / "dlstudy.db") in out

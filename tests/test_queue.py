@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from databases import open_database
 from guides import write_guide
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,6 @@ from dlstudy.guide.reader import load_guide
 from dlstudy.review import queue as queues
 from dlstudy.review import scheduler
 from dlstudy.review.settings import ReviewSettings
-from dlstudy.storage.engine import open_database
 from dlstudy.storage.store import Store
 from dlstudy.study import status as study_status
 from dlstudy.vocab import CardState

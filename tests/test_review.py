@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from databases import open_database
 from fsrs import Card, Rating, Scheduler
 from guides import write_guide
 from typer.testing import CliRunner
@@ -16,7 +17,6 @@ from dlstudy.review import queue as queues
 from dlstudy.review import reviewer
 from dlstudy.review import scheduler as fsrs_wrapper
 from dlstudy.review.settings import ReviewSettings
-from dlstudy.storage.engine import open_database
 from dlstudy.storage.store import Store
 from dlstudy.study import status as study_status
 from dlstudy.vocab import CardState

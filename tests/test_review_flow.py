@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from databases import open_database
 from guides import write_guide
 
 from dlstudy.guide.reader import load_guide
 from dlstudy.review import scheduler
 from dlstudy.review.reviewer import Reviewer, undo_latest
 from dlstudy.review.settings import ReviewSettings
-from dlstudy.storage.engine import open_database
 from dlstudy.storage.rows import Schedule
 from dlstudy.storage.store import ConflictError, Store
 from dlstudy.study import status as study_status

@@ -10,15 +10,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from databases import on_server, open_database
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from learner import digest, refused
+from learner import TAKES_BACKUPS, backup_names, digest, refused
 from sqlalchemy import insert, text
 
 from dlstudy.interop import export_files, export_format
 from dlstudy.review.config import setting_problem
 from dlstudy.storage import snapshot
-from dlstudy.storage.engine import HEAD, open_database
+from dlstudy.storage.engine import HEAD
 from dlstudy.storage.models import ReviewLog, Setting, StudyCard, TopicProgress
 from dlstudy.vocab import Status
 
@@ -26,7 +27,8 @@ EXPORTED_AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
 maybe_times = st.none() | times
-words = st.text(max_size=40)
+# PostgreSQL's text cannot hold NUL (dlstudy refuses it in one line there: test_postgres.py)
+words = st.text(alphabet=st.characters(exclude_characters="\x00") if on_server() else st.characters(), max_size=40)
 ids = st.text(alphabet="abcdefghij-/0123456789", min_size=1, max_size=12)
 positive = st.floats(min_value=0.001, max_value=36500, allow_nan=False)
 
@@ -158,7 +160,7 @@ def test_import_merges_by_the_documented_rules(learner, tmp_path):
         "Made on another machine?", "My own question?"]
     assert len({c["key"] for c in after["cards"]}) == len(after["cards"]) == 6
     assert after["settings"]["review"] == {"fuzz": False, "new_per_day": 5}  # ours kept, the rest filled in
-    assert any("before-import" in p.name for p in learner.backups.iterdir())
+    assert not TAKES_BACKUPS or any("before-import" in name for name in backup_names(learner))
 
     again = summary_counts(learner.ok("import", str(merged), now="2026-12-01T10:00:00+00:00").stdout)
     assert again["answers added"] == again["cards added"] == 0 and again["answers already here"] == 4

@@ -71,7 +71,7 @@ def open_server(url: str, now: datetime) -> AlchemyDatabase:
 def server_engine(url: str) -> Engine:
     """An engine on the URL, with a short connect timeout; what goes wrong is said in one line."""
     from sqlalchemy import create_engine, event
-    from sqlalchemy.exc import DBAPIError, NoSuchModuleError
+    from sqlalchemy.exc import DataError, DBAPIError, NoSuchModuleError
 
     parsed = _parse(url)
     if parsed is None:
@@ -97,6 +97,11 @@ def server_engine(url: str) -> Engine:
         if isinstance(error, DBAPIError) and (context.is_disconnect or context.connection is None
                                               or _is_operational(error)):
             raise DatabaseError(_unreachable(parsed, context.original_exception)) from None
+        if isinstance(error, DataError):
+            # a value this server cannot store (PostgreSQL's text holds no NUL character), say from an
+            # imported file: the transaction is rolled back, nothing is written; one line, not a traceback
+            reason = " ".join(str(context.original_exception).split())
+            raise DatabaseError(f"{where}: the server cannot store a value ({reason}); nothing was written") from None
 
     return engine
 

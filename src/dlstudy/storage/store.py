@@ -159,15 +159,15 @@ class Store:
                   review_limit: int, limit: int | None = None,
                   learning_until: datetime | None = None) -> tuple[list[CardRow], list[CardRow]]:
         """Learning and relearning cards due by `learning_until` (default now), then review cards due
-        before `review_until` (limited)."""
+        before `review_until` (limited); equal dues in id order (PostgreSQL keeps no order of its own)."""
         shown, params = q.shown(now, topic_ids)
         params |= {"learning": int(LEARNING), "relearning": int(RELEARNING), "review": int(REVIEW),
                    "until": review_until, "limit": limit, "ahead": learning_until or now}
         with self.db.reading() as tx:  # no LIMIT for all cards (SQLite's LIMIT -1 is SQLite's own)
-            learning = tx.rows(f"{q.CARD} WHERE {shown} AND state IN (:learning, :relearning) AND due <= :ahead "
-                               f"ORDER BY due{'' if limit is None else ' LIMIT :limit'}", params) if limit != 0 else []
+            learning = tx.rows(f"{q.CARD} WHERE {shown} AND state IN (:learning, :relearning) AND due <= :ahead ORDER "
+                               f"BY due, id{'' if limit is None else ' LIMIT :limit'}", params) if limit != 0 else []
             room = review_limit if limit is None else min(review_limit, limit - len(learning))
-            reviews = tx.rows(f"{q.CARD} WHERE {shown} AND state = :review AND due < :until ORDER BY due "
+            reviews = tx.rows(f"{q.CARD} WHERE {shown} AND state = :review AND due < :until ORDER BY due, id "
                               "LIMIT :room", params | {"room": room}) if room > 0 else []
             return [q.card_row(r) for r in learning], [q.card_row(r) for r in reviews]
 
