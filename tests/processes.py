@@ -168,6 +168,14 @@ def close_all() -> None:
         _STARTED.pop().close()
 
 
+def showing(env: dict[str, str], question: str) -> Process:
+    """A review session with this question on screen, waiting for Enter."""
+    session = Process(env, "review")
+    session.expect(question)
+    session.expect(QUESTION)
+    return session
+
+
 def run_killed_after(env: dict[str, str], args: list[str], delay: float,
                      input: str = "") -> subprocess.CompletedProcess:
     """`dlstudy ARGS` fed `input`, SIGKILLed after `delay` seconds unless it ended first; what it printed.

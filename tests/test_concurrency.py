@@ -28,6 +28,7 @@ from processes import (
     environment,
     ratings_logged_at,
     run,
+    showing,
 )
 
 from dlstudy.vocab import Rating
@@ -44,14 +45,6 @@ def env(tmp_path):
     environment_ = environment(tmp_path / "home", write_guide(tmp_path / "guide.yaml", TOPICS), T0)
     collection(environment_, ["a"])
     return environment_
-
-
-def showing(env: dict[str, str], question: str) -> Process:
-    """A review session with this question on screen, waiting for Enter."""
-    session = Process(env, "review")
-    session.expect(question)
-    session.expect(QUESTION)
-    return session
 
 
 @pytest.mark.parametrize("second_reveals", ["before the first rates", "after the first rated"])

@@ -35,7 +35,6 @@ from learner import Learner, refused  # noqa: E402
 from processes import (  # noqa: E402
     ANSWER,
     CONFLICT,
-    QUESTION,
     SAVED,
     Process,
     assert_clean,
@@ -43,6 +42,7 @@ from processes import (  # noqa: E402
     cards_agree_with_their_logs,
     environment,
     run,
+    showing,
 )
 from sqlalchemy import Engine, create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -275,13 +275,6 @@ def machines(tmp_path: Path, server: Server) -> dict[str, str]:
     finally:
         database.dispose()
     return env
-
-
-def showing(env: dict[str, str], question: str) -> Process:
-    session = Process(env, "review")
-    session.expect(question)
-    session.expect(QUESTION)
-    return session
 
 
 def test_two_sessions_rating_the_same_card(machines: dict[str, str], server: Server):

@@ -16,6 +16,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from dlstudy.errors import DlstudyError
+from dlstudy.forgetting import interval_days
 from dlstudy.review.fsrs_history import Answer, dataset
 
 if TYPE_CHECKING:
@@ -147,12 +148,6 @@ def _check(parameters: Sequence[float], name: str) -> tuple[float, ...]:
     return values
 
 
-def _interval(stability: float, desired_retention: float, decay: float, maximum: int) -> int:
-    factor = math.pow(0.9, -1 / decay) - 1
-    days = stability / factor * (math.pow(desired_retention, -1 / decay) - 1)
-    return max(1, min(maximum, round(days)))
-
-
 def intervals(parameters: Sequence[float], desired_retention: float, maximum_interval: int = 36500) -> Intervals:
     """Days before a new card's second review after good, and before its third after good again on time."""
     _require_library()
@@ -162,9 +157,9 @@ def intervals(parameters: Sequence[float], desired_retention: float, maximum_int
     model = FSRS(list(values))
     decay = values[20]
     first_state = model.next_states(None, desired_retention, 0).good.memory
-    first = _interval(first_state.stability, desired_retention, decay, maximum_interval)
+    first = interval_days(first_state.stability, desired_retention, decay, maximum_interval)
     second_state = model.next_states(first_state, desired_retention, first).good.memory
-    second = _interval(second_state.stability, desired_retention, decay, maximum_interval)
+    second = interval_days(second_state.stability, desired_retention, decay, maximum_interval)
     return Intervals(first, second)
 
 

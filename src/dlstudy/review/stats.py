@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dlstudy.days import local_day
 from dlstudy.guide.model import Guide
-from dlstudy.review import scheduler
+from dlstudy.review import scheduler, series
 from dlstudy.review.queue import day_start
 from dlstudy.review.settings import ReviewSettings
 from dlstudy.storage.rows import CardRow
@@ -34,27 +35,18 @@ class Stats:
 def stats(guide: Guide, store: Store, now: datetime, settings: ReviewSettings) -> Stats:
     start = day_start(now, settings)
     logs = store.logs(since=start - timedelta(weeks=26))
-
-    def local_day(moment: datetime) -> str:
-        return day_start(moment, settings).date().isoformat()
-
-    per_day = Counter(local_day(log.reviewed_at) for log in logs)
-    today = start.date().isoformat()
-    streak, day = 0, start
-    while per_day.get(day.date().isoformat(), 0):
+    today = start.date()
+    per_day = Counter(local_day(log.reviewed_at, settings.day_start_hour) for log in logs)
+    streak = 0
+    while per_day.get(today - timedelta(days=streak), 0):
         streak += 1
-        day -= timedelta(days=1)
     month = [log.rating for log in logs
              if log.prior_state == CardState.REVIEW and log.reviewed_at >= now - timedelta(days=30)]
     retention = (sum(1 for r in month if r > 1) / len(month)) if month else None
     cards = [row for row in store.cards() if not row.removed and not row.suspended]
-    due_days = Counter(local_day(row.card.due) for row in cards if row.card.state != CardState.NEW)
-    forecast = tuple(((start + timedelta(days=i)).date().isoformat(),
-                      due_days.get((start + timedelta(days=i)).date().isoformat(), 0)
-                      + (sum(v for d, v in due_days.items() if d < today) if i == 0 else 0))
-                     for i in range(14))
-    heatmap = tuple(((start - timedelta(days=i)).date().isoformat(),
-                     per_day.get((start - timedelta(days=i)).date().isoformat(), 0)) for i in range(26 * 7 - 1, -1, -1))
+    forecast = tuple((day.isoformat(), due) for day, due in series.due_per_day(cards, today, 14, settings))
+    heatmap = tuple((day.isoformat(), answers)
+                    for day, answers in series.answers_per_day(logs, today, 26 * 7, settings))
     by_section: dict[str, list[float]] = {}
     section_of = {topic.id: topic.section_id for topic in guide.topics.values()}
     for row in cards:

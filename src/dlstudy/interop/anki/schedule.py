@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 from dlstudy.days import day_begins, local_day
+from dlstudy.forgetting import interval_days
 from dlstudy.interop.anki.model import (
     DECK_ROOT,
     GUID_PREFIX,
@@ -77,16 +78,11 @@ def tag_names(card: ExportCard) -> tuple[str, ...]:
 # Days and schedules
 
 
+DEFAULT_DECAY = 0.1542  # FSRS-6's default 21st parameter, for a preset that leaves the weights to Anki
+
+
 def day_start(day: date, day_start_hour: int) -> datetime:
     return day_begins(day, day_start_hour).astimezone(UTC)
-
-
-def _fsrs_interval(stability: float, preset: Preset) -> int:
-    """FSRS-6's interval in days for a stability at the desired retention (no fuzz)."""
-    decay = -(preset.parameters[20] if len(preset.parameters) == 21 else 0.1542)
-    factor = 0.9 ** (1 / decay) - 1
-    days: float = stability / factor * (preset.desired_retention ** (1 / decay) - 1)
-    return max(1, min(preset.maximum_interval, round(days)))
 
 
 def anki_schedule(card: ExportCard, preset: Preset, *, now: datetime, today: int, position: int) -> AnkiSchedule:
@@ -115,7 +111,9 @@ def anki_schedule(card: ExportCard, preset: Preset, *, now: datetime, today: int
         if card.state == 1:
             schedule = AnkiSchedule(TYPE_LEARN, queue, due, 0, 0, left)
         else:
-            interval = _fsrs_interval(card.stability, preset) if card.stability else 1
+            decay = preset.parameters[20] if len(preset.parameters) == 21 else DEFAULT_DECAY
+            interval = interval_days(card.stability, preset.desired_retention, decay, preset.maximum_interval) \
+                if card.stability else 1
             schedule = AnkiSchedule(TYPE_RELEARN, queue, due, interval, INITIAL_EASE, left)
     elif card.state == 2:
         if card.last_review is not None:
