@@ -4,6 +4,7 @@ never reaches the command-line stack, and no module outgrows its job."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,23 @@ def test_only_the_storage_layer_writes_sql():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             outside += [f"{module}: {name}" for name in names if name.split(".")[0] in sql_words]
     assert outside == []
+
+
+@pytest.mark.sqlite_only  # on a server URL the statements run through SQLAlchemy by design
+@pytest.mark.parametrize("argv", [["next"], ["status"], ["show", "resnet"], ["review"], ["search", "resnet"]])
+def test_daily_commands_on_a_current_database_import_neither_sqlalchemy_nor_alembic(tmp_path, argv):
+    env = {**os.environ, "DLSTUDY_HOME": str(tmp_path), "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC"}
+    env.pop("DLSTUDY_GUIDE", None)
+    env.pop("DLSTUDY_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "dlstudy", "done", "mlp"], env=env, check=True, capture_output=True)
+    code = ("import sys\n"
+            "from dlstudy.cli import main\n"
+            f"sys.argv = ['dlstudy', *{argv!r}]\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as stop:\n"
+            "    assert not stop.code, stop.code\n"
+            "print('LOADED', sorted(m for m in ('sqlalchemy', 'alembic', 'pydantic') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], env=env, input="q\n", capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "LOADED []"

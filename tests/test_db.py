@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from dlstudy.cli import app
 from dlstudy.storage import engine as db
+from dlstudy.storage import schema
 from dlstudy.storage.models import Base
 from dlstudy.storage.store import Store
 
@@ -55,6 +56,11 @@ def test_blank_database_migrated_to_head_matches_the_models(tmp_path):
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == db.HEAD
+
+
+def test_the_checked_head_tables_are_the_models_tables():
+    models = {table.name: {column.name for column in table.columns} for table in Base.metadata.sorted_tables}
+    assert models == schema.HEAD_TABLES
 
 
 def test_known_revisions_match_the_migration_scripts():

@@ -49,6 +49,16 @@ def test_card_add_refuses_empty_and_duplicate_questions(learner):
     assert "already asks this question" in refused(learner.run("card", "add", "a", "-q", "why?", "-a", "y"))
 
 
+def test_card_text_that_cannot_be_stored_is_refused(learner):
+    # a byte the terminal's encoding cannot decode reaches Python as a lone surrogate
+    message = refused(learner.run("card", "add", "a", "-q", "Why\udcff?", "-a", "x"))
+    assert "the question holds a character that is not text" in message and "nothing was added" in message
+    learner.ok("card", "add", "a", "-q", "Why?", "-a", "x")
+    card = json.loads(learner.ok("card", "list", "--json").stdout)[0]
+    message = refused(learner.run("card", "edit", str(card["id"]), "-a", "x\udcff"))
+    assert "the answer holds a character that is not text" in message and "nothing was changed" in message
+
+
 def test_config_set_negative_gets_the_range(learner):
     assert "out of range; allowed: 0 to 9999" in refused(learner.run("config", "set", "new_per_day", "-3"))
 

@@ -27,8 +27,10 @@ EXPORTED_AT = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC))
 maybe_times = st.none() | times
-# PostgreSQL's text cannot hold NUL (dlstudy refuses it in one line there: test_postgres.py)
-words = st.text(alphabet=st.characters(exclude_characters="\x00") if on_server() else st.characters(), max_size=40)
+# What a database can hold: no lone surrogates (not encodable as UTF-8; an import file holding one is
+# refused, test_bad_import_files), and no NUL on PostgreSQL (refused in one line there: test_postgres.py)
+words = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00" if on_server() else ""),
+                max_size=40)
 ids = st.text(alphabet="abcdefghij-/0123456789", min_size=1, max_size=12)
 positive = st.floats(min_value=0.001, max_value=36500, allow_nan=False)
 
@@ -228,6 +230,18 @@ def test_a_file_that_is_not_a_valid_export_is_refused_untouched(learner, tmp_pat
     before = digest(learner.settle().database)
     message = refused(learner.run("import", str(bad)))
     assert str(bad) in message and expected in message
+    assert digest(learner.settle().database) == before
+
+
+def test_text_no_database_can_hold_is_refused(learner, tmp_path):
+    learner.with_history()
+    data = json.loads(learner.ok("export", "-").stdout)
+    data["cards"][0]["answer"] = "\ud800"  # json.dumps writes the escape, which JSON allows
+    bad = tmp_path / "surrogate.json"
+    bad.write_text(json.dumps(data))
+    before = digest(learner.settle().database)
+    message = refused(learner.run("import", str(bad)))
+    assert "cards[0].answer: holds a lone surrogate" in message
     assert digest(learner.settle().database) == before
 
 

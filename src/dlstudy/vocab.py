@@ -90,3 +90,13 @@ LARGEST_ID = 2**63 - 1  # a database row id
 def time_in_range(moment: datetime) -> bool:
     """Whether an aware time lies between EARLIEST and LATEST."""
     return EARLIEST <= moment <= LATEST
+
+
+def storable(text: str) -> bool:
+    """Whether the text can be stored and shown as UTF-8. A lone surrogate cannot: it comes from a `\\ud800`
+    escape in JSON or YAML, or from a byte the terminal's encoding cannot decode in a command-line argument."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

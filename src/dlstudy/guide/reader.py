@@ -19,6 +19,7 @@ from dlstudy.errors import GuideError, Problem
 from dlstudy.guide import graph, source
 from dlstudy.guide.model import Card, Group, Guide, Level, Paper, Section, Topic, Track
 from dlstudy.guide.yaml_nodes import read_nodes
+from dlstudy.vocab import storable
 
 FORMAT_VERSION = 1
 MIN_CARDS_PER_TOPIC = 2
@@ -163,6 +164,9 @@ class _GuideReader:
         text = node.value.strip()
         if not text:
             self.problem(node, "must not be empty", context, field)
+            return None
+        if not storable(text):
+            self.problem(node, "invalid text: a lone surrogate (such as \\ud800)", context, field)
             return None
         return str(text)
 

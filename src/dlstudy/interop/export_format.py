@@ -29,6 +29,7 @@ from dlstudy.vocab import (
     SettingKey,
     Source,
     Status,
+    storable,
     time_in_range,
 )
 
@@ -46,11 +47,13 @@ class TransferError(DlstudyError):
 # --- the shape of a valid file: one checker per field -------------------------------------------
 
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value else "expected a non-empty string"
+    return _any_text(value) or (None if value else "expected a non-empty string")
 
 
 def _any_text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "expected a string"
+    if not isinstance(value, str):
+        return "expected a string"
+    return None if storable(value) else "holds a lone surrogate (such as \\ud800), which is not text"
 
 
 _LARGEST_COUNT = 2**31 - 1  # reps, lapses, durations: far beyond any real value, and safe in any database

@@ -7,7 +7,7 @@ from datetime import datetime
 from dlstudy.errors import DlstudyError
 from dlstudy.storage.rows import CardRow
 from dlstudy.storage.store import Store
-from dlstudy.vocab import LARGEST_ID, LEECH_LAPSES, Source
+from dlstudy.vocab import LARGEST_ID, LEECH_LAPSES, Source, storable
 
 
 class UnknownCard(DlstudyError):
@@ -49,6 +49,7 @@ def add_own_card(store: Store, topic_id: str, question: str, answer: str, now: d
     question, answer = question.strip(), answer.strip()
     if not question or not answer:
         raise DlstudyError("a card needs a question and an answer; nothing was added")
+    _refuse_unstorable(question, answer, "added")
     same = [row for row in store.cards(topic_id) if row.question.casefold() == question.casefold()]
     if same:
         raise DlstudyError(f"card {same[0].id} on this topic already asks this question; nothing was added "
@@ -58,7 +59,15 @@ def add_own_card(store: Store, topic_id: str, question: str, answer: str, now: d
 
 def edit_own_card(store: Store, card: CardRow, question: str | None, answer: str | None) -> CardRow:
     """New text for one of the learner's own cards; its schedule and history stay."""
+    _refuse_unstorable(question or "", answer or "", "changed")
     return store.edit_card(card.id, (question or card.question).strip(), (answer or card.answer).strip())
+
+
+def _refuse_unstorable(question: str, answer: str, done: str) -> None:
+    for name, text in (("question", question), ("answer", answer)):
+        if not storable(text):
+            raise DlstudyError(f"the {name} holds a character that is not text (a byte your terminal's encoding "
+                               f"cannot decode); nothing was {done}")
 
 
 def set_suspended(store: Store, card_id: int, suspended: bool) -> None:

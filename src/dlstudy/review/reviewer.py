@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from dlstudy.guide.model import Guide
 from dlstudy.review import queue, scheduler
 from dlstudy.review.settings import ReviewSettings
-from dlstudy.storage import history
 from dlstudy.storage.rows import CardRow, Schedule
 from dlstudy.storage.store import Store
 from dlstudy.vocab import Rating, SettingKey
@@ -44,6 +43,8 @@ def undo_latest(store: Store) -> Undone | None:
 
     Refused (ConflictError) when the card was answered again since, as a session's undo is.
     """
+    from dlstudy.storage import history  # through SQLAlchemy: loaded by `undo` only, never by a review session
+
     latest = history.latest_answer(store)
     if latest is None:
         return None
