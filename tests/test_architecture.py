@@ -132,7 +132,10 @@ def test_daily_commands_on_a_current_database_import_neither_sqlalchemy_nor_alem
             "    main()\n"
             "except SystemExit as stop:\n"
             "    assert not stop.code, stop.code\n"
+            "print('RICH', 'rich' in sys.modules)\n"
             "print('LOADED', sorted(m for m in ('sqlalchemy', 'alembic', 'pydantic') if m in sys.modules))\n")
     result = subprocess.run([sys.executable, "-c", code], env=env, input="q\n", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "LOADED []"
+    if argv[0] == "search":  # it prints plain styled lines: Rich costs more than the whole search
+        assert "RICH False" in result.stdout

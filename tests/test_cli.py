@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -68,3 +69,33 @@ def test_missing_guide_file_is_a_clean_error(tmp_path):
     assert proc.returncode == 1
     assert "cannot read the guide" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_every_command_is_found_in_its_module_and_runs_alone():
+    import typer.main
+
+    from dlstudy.cli import launch
+    from dlstudy.cli.application import GROUPS, application
+
+    registered = {}
+    for module in GROUPS:
+        for name in typer.main.get_command(application((module,))).commands:
+            registered[name] = module
+    assert registered == launch.COMMANDS
+    for name, module in launch.COMMANDS.items():
+        narrowed = typer.main.get_command(launch._narrowed(application((module,)), name))
+        assert list(narrowed.commands) == [name]
+    assert launch._narrowed(application(("learn",)), "nothing") is None
+
+
+def test_a_command_run_alone_behaves_as_in_the_whole_app(tmp_path):
+    env = {"DLSTUDY_HOME": str(tmp_path), "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC", "COLUMNS": "200"}
+    for arguments in (["search", "resnet", "-n", "2"], ["show", "resnet"], ["next"], ["config", "list"],
+                      ["card", "list"], ["search", "--engine", "nowhere", "x"], ["show", "--help"]):
+        alone = subprocess.run([sys.executable, "-m", "dlstudy", *arguments], env={**os.environ, **env},
+                               capture_output=True, text=True)
+        whole = CliRunner().invoke(app, arguments, env=env, prog_name="dlstudy")
+        assert (alone.returncode, alone.stdout) == (whole.exit_code, whole.stdout), arguments
+    nearest = subprocess.run([sys.executable, "-m", "dlstudy", "serch", "x"], env={**os.environ, **env},
+                             capture_output=True, text=True)
+    assert nearest.returncode == 2 and "Did you mean 'search'?" in nearest.stderr

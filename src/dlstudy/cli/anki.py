@@ -1,7 +1,5 @@
 """`dlstudy anki`: the collection out to an Anki package for the phone, and the answers given there back."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """`dlstudy card`: the learner's own cards, and card management."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """Commands that keep the learner's data safe: backups, restore, export, import, doctor."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

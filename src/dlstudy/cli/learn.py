@@ -1,8 +1,6 @@
 """Commands about the guide and the learner's progress: check, next, start/done/skip/reset, goal, status,
 tree, show, search, paths."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -19,6 +17,7 @@ from dlstudy.cli.common import (
     context,
     refuse,
     report,
+    show_json,
 )
 from dlstudy.cli.terminal import echo
 from dlstudy.context import AppContext
@@ -70,7 +69,7 @@ def _set_status(name: str, status: Status, force: bool) -> None:
         _reset_notes(ctx, topic)
 
 
-def _reset_notes(ctx: AppContext, topic: Topic) -> None:
+def _reset_notes(ctx: AppContext, topic: "Topic") -> None:
     """What a reset leaves as it is: the topics built on it, and its cards."""
     from dlstudy.study.status import building_on
 
@@ -108,7 +107,7 @@ def reset(topic: TopicArg) -> None:
     _set_status(topic, Status.NEW, True)
 
 
-def _standing_goal(ctx: AppContext) -> StandingGoal:
+def _standing_goal(ctx: AppContext) -> "StandingGoal":
     from dlstudy.study.goals import standing_goal
 
     goal = standing_goal(ctx.outline(), ctx.store())
@@ -267,8 +266,10 @@ def search(
         states = {t.id: state_of(guide, ctx.statuses(), t.id) for t in topics}
     urls = finding.search_links(topics, engine or ("web" if open_link else None))
     sections = {s.id: s.title for s in guide.sections}
-    report(ctx, lambda: payloads.search_data(topics, sections, urls, states),
-           lambda: search_hits(topics, sections, urls, states))
+    if as_json:
+        show_json(payloads.search_data(topics, sections, urls, states))
+    else:
+        search_hits(topics, sections, urls, states).write()
     if open_link:
         import webbrowser
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import io
 import os
 import pickle
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -113,7 +113,7 @@ def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | Non
 
 def cards_part(topic_id: str) -> str:
     """The name of the part holding a topic's cards: the guide's cards kept in 64 parts by topic."""
-    return f"cards-{hashlib.blake2b(topic_id.encode(), digest_size=1).digest()[0] % 64}"
+    return f"cards-{zlib.crc32(topic_id.encode()) % 64}"
 
 
 def keep_derived_part(fingerprint: str, cache: Path, name: str, value: object) -> None:
@@ -156,6 +156,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _key(path: Path, content: bytes) -> str:
+    import hashlib  # through OpenSSL, 2 ms to import: only when the file has changed
+
     digest = hashlib.blake2b(content, digest_size=16)
     digest.update(f"\0{path.resolve()}\0{__version__}\0{pickle.HIGHEST_PROTOCOL}".encode())
     here = Path(__file__).parent
@@ -174,7 +176,7 @@ def _stat_entry(path: Path, cache: Path) -> tuple[Path, str] | None:
         resolved = str(path.resolve())
     except OSError:
         return None
-    name = hashlib.blake2b(resolved.encode(), digest_size=8).hexdigest()
+    name = f"{zlib.crc32(resolved.encode()):08x}"  # the entry holds the path: another path's is never taken
     return cache / f"stat-{name}.txt", f"{resolved}\0{status.st_size} {status.st_mtime_ns} {status.st_ino} " \
                                          f"{status.st_dev} {_makers()}"
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dlstudy.errors import DlstudyError
-from dlstudy.guide.model import Guide, Topic
-from dlstudy.guide.search import ENGINES, SearchIndex, links
-from dlstudy.study.goals import StandingGoal
-from dlstudy.study.planning import plan_next
-from dlstudy.study.status import Statuses
+from dlstudy.guide.search import ENGINES, links
+
+if TYPE_CHECKING:
+    from dlstudy.guide.model import Guide, Topic
+    from dlstudy.guide.search import SearchIndex
+    from dlstudy.study.goals import StandingGoal
+    from dlstudy.study.status import Statuses
 
 
 class NoMatch(DlstudyError):
@@ -33,6 +37,8 @@ def matching_topics(index: SearchIndex, query: str, count: int) -> list[Topic]:
 
 def suggested_topics(guide: Guide, statuses: Statuses, goal: StandingGoal, count: int) -> list[Topic]:
     """What `next` would show: topics in progress, then the best unlocked ones."""
+    from dlstudy.study.planning import plan_next  # not needed to search by words
+
     plan = plan_next(guide, statuses, goal=goal.topic, track=goal.track, limit=count)
     return [*plan.in_progress, *(s.topic for s in plan.suggestions)][:count]
 

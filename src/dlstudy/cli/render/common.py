@@ -10,6 +10,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from dlstudy.cli.render.plain import STATE_MARKS
+
 
 def whole(text: str | Text, indent: int = 0) -> Text:
     """A line the learner may copy (a path, a backup name, a link): `cli.common.show` prints it whole."""
@@ -47,13 +49,6 @@ def fields(rows) -> Table:
 
 
 
-STATE_MARKS = {
-    "learned": ("✓", "green"),
-    "learning": ("~", "yellow"),
-    "skipped": ("»", "cyan"),
-    "unlocked": ("○", "bold"),
-    "locked": ("·", "dim"),
-}
 
 
 def mark(state: str) -> Text:

@@ -6,7 +6,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from dlstudy.cli.render.common import STATE_MARKS, counts, fields, indented, listing, mark, topic_line, whole
+from dlstudy.cli.render.common import counts, fields, indented, listing, mark, topic_line, whole
+from dlstudy.cli.render.plain import STATE_MARKS
 from dlstudy.guide.summary import GuideSummary
 
 

@@ -1,32 +1,27 @@
-"""The Rich view of search hits."""
+"""The view of search hits, in plain styled lines (see `plain`: `search` does without Rich)."""
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.text import Text
-
-from dlstudy.cli.render.common import STATE_MARKS, indented, mark, whole
+from dlstudy.cli.render.plain import STATE_MARKS, Lines
 
 
-def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> RenderableType:
-    parts: list[RenderableType] = []
+def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> Lines:
+    lines = Lines()
     for number, topic in enumerate(topics, 1):
-        heading = Text(f"{number}. ")
+        heading = [(f"{number}. ", "")]
         if states is not None:
-            heading.append_text(mark(states[topic.id]))
-        heading.append(topic.title, style="bold")
-        heading.append(f"  [{topic.id}]  ", style="dim")
-        heading.append(sections[topic.section_id], style="blue")
+            symbol, style = STATE_MARKS[states[topic.id]]
+            heading.append((f"{symbol} ", style))
+        heading += [(topic.title, "bold"), (f"  [{topic.id}]  ", "dim"), (sections[topic.section_id], "blue")]
         if states is not None:
-            heading.append(f"  {states[topic.id]}", style=STATE_MARKS[states[topic.id]][1])
-        parts.append(heading)
+            heading.append((f"  {states[topic.id]}", STATE_MARKS[states[topic.id]][1]))
+        lines.add(heading, hanging=3)
         for i, query in enumerate(topic.queries):
-            parts.append(indented(Text.assemble("search: ", (query, "cyan")), 3))
+            lines.add([("search: ", ""), (query, "cyan")], indent=3)
             if topic.id in urls:
-                # never wrap a link: a broken URL cannot be clicked or copied
-                parts.append(whole(Text(urls[topic.id][i], style="underline"), 5))
-        parts.append(indented(Text.assemble("to understand: ", topic.goal), 3))
+                lines.whole(urls[topic.id][i], indent=5, style="underline")  # a broken URL cannot be clicked
+        lines.add([("to understand: ", ""), (topic.goal, "")], indent=3)
         if topic.paper is not None:
-            parts.append(indented(Text.assemble("paper: ", topic.paper.reference), 3))
-            parts.append(whole(Text(topic.paper.url, style="underline"), 5))
-    return Group(*parts)
+            lines.add([("paper: ", ""), (topic.paper.reference, "")], indent=3)
+            lines.whole(topic.paper.url, indent=5, style="underline")
+    return lines

@@ -1,8 +1,8 @@
 """The Typer application: the one error boundary, the root options, and the command groups."""
 
-from __future__ import annotations
-
+import copy
 import errno
+import importlib
 import os
 import sys
 from typing import Annotated, Any
@@ -11,7 +11,6 @@ import typer
 from typer.core import TyperGroup
 
 from dlstudy import __version__
-from dlstudy.cli import anki, cards, data, learn, progress_map, review
 from dlstudy.cli.terminal import echo
 from dlstudy.context import close_server_connections
 from dlstudy.errors import DlstudyError
@@ -56,7 +55,7 @@ def _discard_stdout() -> None:
         pass
 
 
-app = typer.Typer(
+root = typer.Typer(
     cls=_ErrorBoundary,
     help="A study companion for the deep-learning study guide: what to learn next, reviews, search.",
     no_args_is_help=True,
@@ -64,12 +63,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.add_typer(learn.app)  # check, next, start/done/skip/reset, goal, status, tree, show, search, paths
-app.add_typer(review.app)  # review, config, stats, optimize
-app.add_typer(progress_map.app)  # map
-app.add_typer(cards.app, name="card")
-app.add_typer(data.app)  # backup, restore, export, import, doctor
-app.add_typer(anki.app, name="anki")
+
+# the modules of the command groups, in the order help lists them, each with its group's name (None: its
+# commands sit at the top level)
+GROUPS = {
+    "learn": None,  # check, next, start/done/skip/reset, goal, status, tree, show, search, paths
+    "review": None,  # review, undo, config, stats, optimize
+    "progress_map": None,  # map
+    "cards": "card",
+    "data": None,  # backup, restore, export, import, doctor
+    "anki": "anki",
+}
 
 
 def _print_version(value: bool) -> None:
@@ -78,7 +82,7 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@root.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", help="Show the version and exit.", callback=_print_version,
@@ -95,5 +99,20 @@ def _root(
     choose_database_url(database_url)  # read where the store is opened (paths.database_url)
 
 
-def main() -> None:
-    app(prog_name="dlstudy")
+def application(modules: tuple[str, ...] = tuple(GROUPS)) -> typer.Typer:
+    """The root with the command groups of these modules (all of them by default), imported now."""
+    built = copy.copy(root)
+    built.registered_groups = []
+    for module in modules:
+        built.add_typer(importlib.import_module(f"dlstudy.cli.{module}").app, name=GROUPS[module])
+    return built
+
+
+_whole: list[typer.Typer] = []
+
+
+def whole_app() -> typer.Typer:
+    """The app with every command, made once: help, completion and the tests use it."""
+    if not _whole:
+        _whole.append(application())
+    return _whole[0]

@@ -1,0 +1,57 @@
+"""The `dlstudy` program: the app built with only the command it runs.
+
+Typer turns the signature of every command it is given into Click parameters before running one, and
+each command module costs its import: for dlstudy's forty commands that was a third of `search`. A
+command needs only its own module and its own parameters. Help, a root option first, a name that is no
+command (so that Click suggests the nearest) and shell completion get the whole app.
+"""
+
+import copy
+import os
+import sys
+
+import typer
+
+from dlstudy.cli.application import application, whole_app
+
+# the module of each top-level command or group; tests/test_cli.py keeps it equal to what the modules register
+COMMANDS = {
+    **dict.fromkeys(("check", "start", "done", "skip", "reset", "next", "goal", "status", "tree", "show", "search",
+                     "paths"), "learn"),
+    **dict.fromkeys(("review", "undo", "optimize", "stats", "config"), "review"),
+    "map": "progress_map",
+    "card": "cards",
+    **dict.fromkeys(("backup", "restore", "export", "import", "doctor"), "data"),
+    "anki": "anki",
+}
+
+
+def main() -> None:
+    arguments = sys.argv[1:]
+    name = arguments[0] if arguments else ""
+    completing = any(key.startswith("_DLSTUDY_COMPLETE") for key in os.environ)
+    if name in COMMANDS and not completing:
+        program = _narrowed(application((COMMANDS[name],)), name) or whole_app()
+    else:
+        program = whole_app()
+    program(prog_name="dlstudy")
+
+
+def _narrowed(group: typer.Typer, name: str) -> typer.Typer | None:
+    """A copy of the group with only the command or subgroup `name` (also among the groups merged into it,
+    which are added without a name); None if it has none. The group itself is left as it is."""
+    narrowed = copy.copy(group)
+    narrowed.registered_commands = [command for command in group.registered_commands
+                                    if (command.name or typer.main.get_command_name(
+                                        getattr(command.callback, "__name__", ""))) == name]
+    narrowed.registered_groups = []
+    for info in group.registered_groups:
+        if not isinstance(info.name, str):  # added without a name (Typer keeps a placeholder): merged
+            inner = _narrowed(info.typer_instance, name) if info.typer_instance else None
+            if inner is not None:
+                merged = copy.copy(info)
+                merged.typer_instance = inner
+                narrowed.registered_groups.append(merged)
+        elif info.name == name:
+            narrowed.registered_groups.append(info)
+    return narrowed if narrowed.registered_commands or narrowed.registered_groups else None
