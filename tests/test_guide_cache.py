@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from dataclasses import replace
 
 import pytest
@@ -85,27 +86,23 @@ def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses):
     assert [replace(t, cards=()) for t in full.topics.values()] == list(outline.topics.values())
 
 
-def test_the_search_index_is_built_once_per_guide_content(tmp_path):
-    from dlstudy.guide.search import IndexTables, SearchIndex, index_tables
+def test_the_search_index_is_built_once_per_guide_content(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+    from dlstudy.guide import search
 
     path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"]})
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
     builds = []
-
-    def build():
-        builds.append(1)
-        full = guide_cache.load(path, tmp_path / "cache")
-        return index_tables(full), full.fingerprint
-
-    outline = guide_cache.load(path, tmp_path / "cache", outline=True)
-    first = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", IndexTables, build))
-    again = SearchIndex(outline, guide_cache.derived(outline, tmp_path / "cache", "search", IndexTables, build))
+    real = search.index_tables
+    monkeypatch.setattr(search, "index_tables", lambda guide: builds.append(1) or real(guide))
+    first = [h.topic.id for h in AppContext(warn=print).search_index().search("First about transformer")]
+    again = [h.topic.id for h in AppContext(warn=print).search_index().search("First about transformer")]
     assert len(builds) == 1
-    assert [h.topic.id for h in again.search("First about transformer")] == \
-           [h.topic.id for h in first.search("First about transformer")] == ["transformer", "attention"]
+    assert again == first == ["transformer", "attention"]
     write_guide(path, {"attention": [], "transformer": ["attention"], "bert": ["transformer"]})
-    edited = guide_cache.load(path, tmp_path / "cache", outline=True)
-    guide_cache.derived(edited, tmp_path / "cache", "search", IndexTables, build)
-    assert len(builds) == 2
+    edited = AppContext(warn=print).search_index().search("bert")
+    assert len(builds) == 2 and edited[0].topic.id == "bert"
 
 
 def test_an_entry_others_could_have_written_is_not_loaded(tmp_path, parses):
@@ -142,21 +139,28 @@ def test_a_just_written_file_is_always_hashed(tmp_path, monkeypatch):
     assert len(hashed) == 2  # an edit within the same mtime tick could otherwise go unseen
 
 
-def test_a_search_reads_only_the_postings_of_its_words_initials(tmp_path, monkeypatch):
+def test_a_search_reads_only_the_postings_of_its_words_initials_and_no_guide(tmp_path, monkeypatch):
     from dlstudy.context import AppContext
 
     path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"], "mlp": []})
+    os.utime(path, (time.time() - 60, time.time() - 60))  # settled: its stat is trusted (see guide.cache)
     monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
     monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
     first = [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")]
     read = []
-    real = guide_cache.derived_part
-    monkeypatch.setattr(guide_cache, "derived_part", lambda *args: read.append(args[2]) or real(*args))
-    again = [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")]
+    real = guide_cache.plain_part
+    monkeypatch.setattr(guide_cache, "plain_part", lambda *args: read.append(args[2]) or real(*args))
+    monkeypatch.setattr(guide_cache, "load", lambda *args, **kwargs: pytest.fail("a search loaded the guide"))
+    context = AppContext(warn=print)
+    again = [h.topic.id for h in context.search_index().search("transformer attn")]
     assert again == first and first[:2] == ["transformer", "attention"]
-    assert sorted(read) == [f"search-{ord('a'):x}", f"search-{ord('t'):x}"]
-    for entry in (tmp_path / "home" / "cache").glob("guide-*-search-*.pickle"):
-        entry.write_bytes(b"damaged")  # a lost shard is built again, never a wrong answer
+    assert sorted(read) == ["search", f"search-{ord('a'):x}", f"search-{ord('t'):x}", "search-topics-0"]
+    assert context.search_index().search("ψ") == []  # no word starts so: nothing read, nothing rebuilt
+    monkeypatch.undo()
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    for entry in (tmp_path / "home" / "cache").glob("guide-*-search*.marshal"):
+        entry.write_bytes(b"damaged")  # a lost piece is built again, never a wrong answer
     assert [h.topic.id for h in AppContext(warn=print).search_index().search("transformer attn")] == first
 
 

@@ -20,7 +20,7 @@ def guide():
 
 
 def test_problem_queries_put_a_right_topic_near_the_top(guide):
-    index = SearchIndex(guide)
+    index = SearchIndex.of(guide)
     assert len(QUERIES) >= 30
     ranks = []
     for case in QUERIES:

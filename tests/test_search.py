@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dlstudy.cli import app
-from dlstudy.guide import search
+from dlstudy.guide import search, wording
 from dlstudy.guide.reader import load_guide
 from dlstudy.paths import shipped_guide
 
@@ -19,28 +19,28 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def index():
-    return search.SearchIndex(load_guide(shipped_guide()))
+    return search.SearchIndex.of(load_guide(shipped_guide()))
 
 
 def test_normalize_and_words():
-    assert search.normalize("GANs") == "gan"
-    assert search.normalize("losses") == "loss"
-    assert search.normalize("strategies") == "strategy"
-    assert search.normalize("bias") == "bias"
-    assert search.words("Faster R-CNN, U-Net!") == ["faster", "r", "cnn", "rcnn", "u", "net", "unet"]
+    assert wording.normalize("GANs") == "gan"
+    assert wording.normalize("losses") == "loss"
+    assert wording.normalize("strategies") == "strategy"
+    assert wording.normalize("bias") == "bias"
+    assert wording.words("Faster R-CNN, U-Net!") == ["faster", "r", "cnn", "rcnn", "u", "net", "unet"]
 
 
 def test_typos_and_abbreviations():
-    assert search._within_typos("trasformer", "transformer")
-    assert search._within_typos("atention", "attention")
-    assert search._within_typos("tranfsormer", "transformer")  # a swap of neighbours
-    assert search._within_typos("resnet", "retnet")  # one substitution
-    assert not search._within_typos("convolution", "evolution")
-    assert search._is_abbreviation("attn", "attention")
-    assert not search._is_abbreviation("vit", "variant")  # vowels: not a consonant skeleton
-    assert search._is_abbreviation("trnsfrmr", "transformer")
+    assert wording.within_typos("trasformer", "transformer")
+    assert wording.within_typos("atention", "attention")
+    assert wording.within_typos("tranfsormer", "transformer")  # a swap of neighbours
+    assert wording.within_typos("resnet", "retnet")  # one substitution
+    assert not wording.within_typos("convolution", "evolution")
+    assert wording.is_abbreviation("attn", "attention")
+    assert not wording.is_abbreviation("vit", "variant")  # vowels: not a consonant skeleton
+    assert wording.is_abbreviation("trnsfrmr", "transformer")
     # letters found in order are not enough: the start of the consonant skeleton must match
-    assert not search._is_abbreviation("attn", "attribution") and not search._is_abbreviation("attn", "augmentation")
+    assert not wording.is_abbreviation("attn", "attribution") and not wording.is_abbreviation("attn", "augmentation")
 
 
 # Realistic queries a learner types, and the topic that must be in the first three hits.

@@ -7,7 +7,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dlstudy import paths
 from dlstudy.errors import DlstudyError
@@ -15,7 +16,7 @@ from dlstudy.vocab import EARLIEST, LATEST, time_in_range
 
 if TYPE_CHECKING:
     from dlstudy.guide.model import Guide, Topic
-    from dlstudy.guide.search import SearchIndex
+    from dlstudy.guide.search import IndexTables, SearchIndex
     from dlstudy.storage.store import Store
     from dlstudy.study.status import Statuses
 
@@ -47,6 +48,18 @@ def read_clock() -> datetime:
 
 
 _ON_SERVERS: list[Store] = []  # databases on a server opened by this command, closed when it ends
+
+
+def _keep_search_pieces(tables: IndexTables, fingerprint: str, folder: Path) -> None:
+    from dlstudy.guide import cache
+    from dlstudy.guide.search import SUMMARIES_PER_PART
+
+    for initial, shard in tables.shards.items():
+        cache.keep_plain_part(fingerprint, folder, f"search-{ord(initial):x}", shard)
+    for start in range(0, len(tables.summaries), SUMMARIES_PER_PART):
+        cache.keep_plain_part(fingerprint, folder, f"search-topics-{start // SUMMARIES_PER_PART}",
+                              tuple(tuple(summary) for summary in tables.summaries[start:start + SUMMARIES_PER_PART]))
+    cache.keep_plain_part(fingerprint, folder, "search", (tables.names, frozenset(tables.shards)))
 
 
 def close_server_connections() -> None:
@@ -111,32 +124,36 @@ class AppContext:
         return full.topics[topic.id]
 
     def search_index(self) -> SearchIndex:
-        """The search index on the guide, its tables built from the full guide once per guide content.
-
-        The postings are kept per initial character, and a search reads only its words' shards.
+        """The search index, kept between runs in pieces that a search reads as it needs them: the topics'
+        names, the postings of the words of one initial, the summaries of a part of the topics. All are
+        built from the full guide once per guide content; a search of an unchanged guide loads no guide.
         """
         from dlstudy.guide import cache
-        from dlstudy.guide.search import IndexTables, SearchIndex, index_tables
+        from dlstudy.guide.search import SUMMARIES_PER_PART, SearchIndex, index_tables
 
-        outline, folder = self.outline(), paths.cache_dir()
+        folder = paths.cache_dir()
+        fingerprint = cache.known_fingerprint(paths.guide_path(), folder) or self.outline().fingerprint
         built: list[IndexTables] = []
 
-        def build() -> tuple[IndexTables, str]:
-            full = self.guide()
-            built.append(index_tables(full))
-            if full.fingerprint == outline.fingerprint:
-                for initial, part in built[0].shards.items():
-                    cache.keep_derived_part(full.fingerprint, folder, f"search-{ord(initial):x}", part)
-            return IndexTables(built[0].names, {}), full.fingerprint
+        def tables() -> IndexTables:
+            if not built:
+                full = self.guide()
+                built.append(index_tables(full))
+                if full.fingerprint == fingerprint:
+                    _keep_search_pieces(built[0], fingerprint, folder)
+            return built[0]
 
-        def shard(initial: str) -> dict[str, tuple[float, dict[str, float]]] | None:
-            found = cache.derived_part(outline, folder, f"search-{ord(initial):x}", dict)
-            if found is None and not built:  # its entry is gone or damaged: build them all again
-                built.append(index_tables(self.guide()))
-            return found if found is not None else built[0].shards.get(initial, {})
+        def piece(name: str, kind: type, whole: Callable[[], object]) -> Any:
+            found = None if built else cache.plain_part(fingerprint, folder, name, kind)
+            return found if found is not None else whole()
 
-        tables = cache.derived(outline, folder, "search", IndexTables, build)
-        return SearchIndex(outline, built[0] if built else tables, shard)
+        names, initials = piece("search", tuple, lambda: (tables().names, frozenset(tables().shards)))
+        return SearchIndex(
+            names,
+            lambda initial: piece(f"search-{ord(initial):x}", dict, lambda: tables().shards[initial])
+            if initial in initials else {},
+            lambda part: piece(f"search-topics-{part}", tuple, lambda: tables().summaries[
+                part * SUMMARIES_PER_PART:(part + 1) * SUMMARIES_PER_PART]))
 
     def topic(self, name: str) -> Topic:
         """The topic `name` names (see `guide.lookup.resolve_topic`); when none does, the refusal suggests

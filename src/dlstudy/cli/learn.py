@@ -254,22 +254,20 @@ def search(
 
     finding.check_engine(engine)
     ctx = context(as_json)
-    guide = ctx.outline()
-    if terms:
+    if terms:  # from the search index alone: no guide is loaded
         topics = finding.matching_topics(ctx.search_index(), " ".join(terms), count)
     else:
-        topics = finding.suggested_topics(guide, ctx.statuses(), _standing_goal(ctx), count)
+        topics = finding.suggested_topics(ctx.outline(), ctx.statuses(), _standing_goal(ctx), count)
     states = None
     if with_status:
         from dlstudy.study.status import state_of
 
-        states = {t.id: state_of(guide, ctx.statuses(), t.id) for t in topics}
+        states = {t.id: state_of(ctx.outline(), ctx.statuses(), t.id) for t in topics}
     urls = finding.search_links(topics, engine or ("web" if open_link else None))
-    sections = {s.id: s.title for s in guide.sections}
     if as_json:
-        show_json(payloads.search_data(topics, sections, urls, states))
+        show_json(payloads.search_data(topics, urls, states))
     else:
-        search_hits(topics, sections, urls, states).write()
+        search_hits(topics, urls, states).write()
     if open_link:
         import webbrowser
 

@@ -34,13 +34,13 @@ def learning_path_data(goal, steps) -> dict:
             "path": [{"id": s.topic.id, "title": s.topic.title, "state": s.state} for s in steps]}
 
 
-def search_data(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> list[dict]:
+def search_data(topics, urls: dict[str, list[str]], states) -> list[dict]:
     rows = []
     for topic in topics:
-        row = {"id": topic.id, "title": topic.title, "section": sections[topic.section_id],
+        row = {"id": topic.id, "title": topic.title, "section": topic.section_title,
                "queries": list(topic.queries), "goal": topic.goal}
         if topic.paper is not None:
-            row["paper"] = paper_data(topic.paper)
+            row["paper"] = topic.paper
         if topic.id in urls:
             row["links"] = urls[topic.id]
         if states is not None:
@@ -57,8 +57,7 @@ def optimize_data(fit: Any, best_retention: float | None) -> dict[str, Any]:
 
 
 def paper_data(paper: Any) -> dict[str, Any]:
-    return {"title": paper.title, "first_author": paper.first_author, "year": paper.year, "arxiv": paper.arxiv,
-            "doi": paper.doi, "url": paper.url}
+    return dict(paper.fields())
 
 
 def cards_data(rows) -> list[dict]:

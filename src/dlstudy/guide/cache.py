@@ -13,11 +13,11 @@ stat is recorded only once the file is older than the clock's granularity could 
 
 from __future__ import annotations
 
-import copyreg
 import gc
 import io
+import marshal
 import os
-import pickle
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -25,25 +25,26 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dlstudy import __version__, atomic
 from dlstudy.guide import source
-from dlstudy.guide.model import Guide
+
+if TYPE_CHECKING:  # loading an entry imports it; a search reads none
+    from dlstudy.guide.model import Guide
 
 T = TypeVar("T")
+_PROTOCOL = 5  # pickle's, named in the key: an entry written with another is not read
 _KEPT = 3  # guides whose entries are kept per cache folder: the one in use and recent edits
 _KEY_LENGTH = 32
 # the modules that make what is cached: an entry made by other code (another version, an edit) is not used
-_MAKERS = ("model.py", "reader.py", "yaml_nodes.py", "graph.py", "search.py", "cache.py")
+_MAKERS = ("model.py", "reader.py", "yaml_nodes.py", "graph.py", "search.py", "wording.py", "cache.py")
 
 
 def read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
     return MappingProxyType(mapping)
 
 
-# the guide's read-only mappings cannot be pickled as they are: store them as dicts, wrap them on load
-_DISPATCH = copyreg.dispatch_table | {MappingProxyType: lambda proxy: (read_only, (dict(proxy),))}
 
 
 def load(path: Path, cache: Path, outline: bool = False) -> Guide:
@@ -52,6 +53,8 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     `outline=True` gives the guide without its cards (every topic's `cards` is empty): a fraction of
     the size, for the commands that never show a card (next, status, tree, goal).
     """
+    from dlstudy.guide.model import Guide
+
     content: bytes | None = None
     key = _known_key(path, cache)
     if key is None:
@@ -111,6 +114,28 @@ def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | Non
         return _read(cache / f"guide-{guide.fingerprint}-{name}.pickle", kind)
 
 
+def plain_part(fingerprint: str, cache: Path, name: str, kind: type[T]) -> T | None:
+    """A part kept by `keep_plain_part`, by the guide's fingerprint: for a command that needs no more of the
+    guide than that (search)."""
+    if not fingerprint:
+        return None
+    with _collector_paused():
+        return _read(cache / f"guide-{fingerprint}-{name}.marshal", kind)
+
+
+def keep_plain_part(fingerprint: str, cache: Path, name: str, value: object) -> None:
+    """Keep plain data (numbers, strings and their tuples, lists, sets and dicts) derived from the guide: it
+    is stored with `marshal`, which loads faster than pickle and is imported with the interpreter."""
+    if fingerprint:
+        _write(value, cache / f"guide-{fingerprint}-{name}.marshal")
+
+
+def known_fingerprint(path: Path, cache: Path) -> str | None:
+    """The fingerprint of the guide at `path` when the file is as it was when last read and checked (by its
+    stat, see above); None otherwise: `load` it."""
+    return _known_key(path, cache)
+
+
 def cards_part(topic_id: str) -> str:
     """The name of the part holding a topic's cards: the guide's cards kept in 64 parts by topic."""
     return f"cards-{zlib.crc32(topic_id.encode()) % 64}"
@@ -136,7 +161,7 @@ def _read(entry: Path, kind: type[T]) -> T | None:
             status = os.fstat(handle.fileno())
             if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
                 return None
-            value = pickle.load(handle)
+            value = marshal.loads(handle.read()) if entry.suffix == ".marshal" else _unpickled(handle)
     except Exception:  # a damaged entry can fail in many ways; it is only a cache
         return None
     return value if isinstance(value, kind) else None
@@ -159,7 +184,8 @@ def _key(path: Path, content: bytes) -> str:
     import hashlib  # through OpenSSL, 2 ms to import: only when the file has changed
 
     digest = hashlib.blake2b(content, digest_size=16)
-    digest.update(f"\0{path.resolve()}\0{__version__}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    # what reads an entry back: this dlstudy, pickle's protocol, marshal's format (Python's version)
+    digest.update(f"\0{path.resolve()}\0{__version__}\0{_PROTOCOL}\0{marshal.version}\0{sys.version_info[:2]}".encode())
     here = Path(__file__).parent
     for maker in _MAKERS:
         digest.update((here / maker).read_bytes())
@@ -220,9 +246,10 @@ def _makers() -> str:
 
 def _write(value: object, entry: Path) -> None:
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
-    pickler.dump(value)
+    if entry.suffix == ".marshal":
+        marshal.dump(value, buffer)  # type: ignore[arg-type]  # plain data by contract
+    else:
+        _pickle(value, buffer)
     try:
         atomic.write_bytes(entry, buffer.getvalue(), durable=False)  # readers see the whole entry or none
         _prune(entry.parent)
@@ -230,9 +257,25 @@ def _write(value: object, entry: Path) -> None:
         pass
 
 
+def _pickle(value: object, buffer: io.BytesIO) -> None:
+    import copyreg
+    import pickle
+
+    pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
+    # the guide's read-only mappings cannot be pickled as they are: store them as dicts, wrap them on load
+    pickler.dispatch_table = copyreg.dispatch_table | {MappingProxyType: lambda proxy: (read_only, (dict(proxy),))}
+    pickler.dump(value)
+
+
+def _unpickled(handle: Any) -> Any:
+    import pickle  # 2 ms with what it imports: not for a command that reads only plain parts
+
+    return pickle.load(handle)
+
+
 def _prune(folder: Path) -> None:
     """Delete the entries of all but the most recently cached guides."""
-    entries = list(folder.glob("guide-*.pickle"))
+    entries = [entry for entry in folder.glob("guide-*") if entry.suffix in (".pickle", ".marshal")]
     newest: dict[str, float] = {}
     for entry in entries:
         key = entry.name[len("guide-"):len("guide-") + _KEY_LENGTH]

@@ -38,6 +38,11 @@ class Paper:
     def reference(self) -> str:
         return f"{self.first_author} et al. {self.year}, {self.title}"
 
+    def fields(self) -> dict[str, str | int | None]:
+        """The paper as plain data (what --json prints, what the search index keeps)."""
+        return {"title": self.title, "first_author": self.first_author, "year": self.year, "arxiv": self.arxiv,
+                "doi": self.doi, "url": self.url}
+
 
 @dataclass(frozen=True)
 class Topic:

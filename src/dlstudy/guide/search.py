@@ -2,19 +2,25 @@
 
 Each topic's text is split into fields of different weight (title and aliases count most, card
 text least). A query word matches an index word exactly, as a prefix, as an abbreviation
-("attn" for attention) or with one or two typos; rarer words weigh more. Pure: guide in, hits out.
+("attn" for attention) or with one or two typos; rarer words weigh more. Pure: guide in, tables out;
+tables in, hits out.
 """
 
 from __future__ import annotations
 
-import difflib
+import bisect
+import heapq
 import math
-import re
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote_plus
 
-from dlstudy.guide.model import Guide, Topic
+from dlstudy.guide.wording import is_abbreviation, within_typos, words
+
+if TYPE_CHECKING:  # a search itself needs no guide: what it shows is kept with the index
+    from dlstudy.guide.model import Guide, Topic
 
 FIELD_WEIGHTS = {"title": 6.0, "alias": 5.0, "problem": 4.0, "query": 3.0, "goal": 2.0, "card": 1.0}
 ENGINES = {
@@ -24,62 +30,66 @@ ENGINES = {
     "arxiv": "https://arxiv.org/search/?query={}&searchtype=all",
     "youtube": "https://www.youtube.com/results?search_query={}",
 }
-_WORD = re.compile(r"[^\W_]+")
 _FUNCTION_WORDS = frozenset(
     "a an and are as at be but by can did do doe does for from how i in is it my of on or so than that the their "
     "there thi this to wa was what when where which who why will with without would you your".split()
 )
 
 
+class Summary(NamedTuple):
+    """What a search hit shows of its topic: kept with the index, so that a search needs no guide."""
+
+    id: str
+    title: str
+    section_id: str
+    section_title: str
+    queries: tuple[str, ...]
+    goal: str
+    paper: dict[str, str | int | None] | None  # `Paper.fields()`
+    paper_reference: str | None
+
+    @property
+    def paper_url(self) -> str | None:
+        return None if self.paper is None else str(self.paper["url"])
+
+
+def summary_of(topic: Topic, section_title: str) -> Summary:
+    paper = topic.paper
+    return Summary(topic.id, topic.title, topic.section_id, section_title, topic.queries, topic.goal,
+                   paper.fields() if paper else None, paper.reference if paper else None)
+
+
 @dataclass(frozen=True)
 class Hit:
-    topic: Topic
+    topic: Summary
     score: float
     matched: tuple[str, ...]  # the query words this topic matched
 
 
-def normalize(word: str) -> str:
-    """Lower case, and a light singular form so that 'GANs' and 'losses' meet 'GAN' and 'loss'."""
-    word = word.casefold()
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
-        return word[:-1]
-    return word
-
-
-def words(text: str) -> list[str]:
-    """Normalized words of a text; hyphenated names also give their joined form (R-CNN: r, cnn, rcnn)."""
-    found: list[str] = []
-    for chunk in text.split():
-        parts = _WORD.findall(chunk)
-        found.extend(normalize(part) for part in parts)
-        if len(parts) > 1:
-            found.append(normalize("".join(parts)))
-    return found
-
-
-Shard = dict[str, tuple[float, dict[str, float]]]  # word -> (idf, the best field weight it has in each topic)
+# word -> (idf, postings): the positions of the topics it is in, packed as unsigned ints (array "I"), grouped by
+# the best field weight it has there, lightest first. Packed, a shard loads in a tenth of the time of a dict.
+Shard = dict[str, tuple[float, tuple[tuple[float, bytes], ...]]]
+SUMMARIES_PER_PART = 256  # summaries are kept in parts of this many topics, by position in the guide
 
 
 @dataclass(frozen=True)
 class IndexTables:
-    """What the index computes from a guide: plain dicts, cheap to keep between runs.
+    """What the index computes from a guide: plain data, cheap to keep between runs. Topics are known by
+    their position in the guide, which also breaks ties between equal scores.
 
     The postings are split by the words' first character: a query word only ever matches index words
     that start as it does, so a search reads the shards of its words' initials and nothing else.
     """
 
-    names: dict[str, tuple[str, ...]]  # each topic's title, id and aliases as normalized words (the phrase bonus)
-    shards: dict[str, Shard]  # by initial; empty when they are kept apart (see SearchIndex's `shard`)
+    names: tuple[tuple[str, ...], ...]  # by position: title, id and aliases as normalized words (the phrase bonus)
+    shards: dict[str, Shard]  # by initial
+    summaries: tuple[Summary, ...]  # by position
 
 
 def index_tables(guide: Guide) -> IndexTables:
     """Index every topic's title, aliases, problems, queries, goal and card text (the guide must have its cards)."""
-    postings: dict[str, dict[str, float]] = {}
-    for topic in guide.topics.values():
+    postings: dict[str, dict[int, float]] = {}
+    for position, topic in enumerate(guide.topics.values()):
         fields = [
             ("title", [topic.title, topic.id.replace("-", " ")]),
             ("alias", topic.aliases),
@@ -93,36 +103,52 @@ def index_tables(guide: Guide) -> IndexTables:
             for text in texts:
                 for word in words(text):
                     topics = postings.setdefault(word, {})
-                    if topics.get(topic.id, 0.0) < weight:
-                        topics[topic.id] = weight
+                    if topics.get(position, 0.0) < weight:
+                        topics[position] = weight
     total = len(guide.topics) or 1
     shards: dict[str, Shard] = {}
     for word, topics in postings.items():
-        shards.setdefault(word[0], {})[word] = (math.log(1 + total / len(topics)), topics)
-    names = {topic.id: tuple(" ".join(words(name)) for name in (topic.title, topic.id.replace("-", " "),
-                                                                 *topic.aliases))
-             for topic in guide.topics.values()}
-    return IndexTables(names, shards)
+        by_weight: dict[float, list[int]] = {}
+        for position, weight in topics.items():
+            by_weight.setdefault(weight, []).append(position)
+        packed = tuple((weight, array("I", by_weight[weight]).tobytes()) for weight in sorted(by_weight))
+        shards.setdefault(word[0], {})[word] = (math.log(1 + total / len(topics)), packed)
+    names = tuple(tuple(" ".join(words(name)) for name in (topic.title, topic.id.replace("-", " "), *topic.aliases))
+                  for topic in guide.topics.values())
+    titles = {section.id: section.title for section in guide.sections}
+    summaries = tuple(summary_of(topic, titles[topic.section_id]) for topic in guide.topics.values())
+    return IndexTables(names, shards, summaries)
 
 
 class SearchIndex:
-    def __init__(self, guide: Guide, tables: IndexTables | None = None,
-                 shard: Callable[[str], Shard | None] | None = None):
-        """An index on the guide; `tables` made earlier from the same guide's content spare building them.
+    def __init__(self, names: tuple[tuple[str, ...], ...], read_shard: Callable[[str], Shard],
+                 read_summaries: Callable[[int], tuple[tuple[Any, ...], ...]]):
+        """An index read piece by piece: `read_shard(initial)` gives the postings of the words starting
+        with it, `read_summaries(part)` the summaries (or their plain tuples) of topics `part *
+        SUMMARIES_PER_PART` onwards."""
+        self.names = names
+        self._read_shard = read_shard
+        self._read_summaries = read_summaries
+        self._shards: dict[str, Shard] = {}
+        self._summaries: dict[int, tuple[Summary, ...]] = {}
 
-        `shard` reads the postings of one initial when `tables` holds none for it (they are kept apart).
-        """
-        self.guide = guide
-        tables = tables or index_tables(guide)
-        self.names = tables.names
-        self._shards = dict(tables.shards)
-        self._read_shard = shard
+    @classmethod
+    def of(cls, guide: Guide) -> SearchIndex:
+        """An index built now, in memory (the commands read one kept between runs: `AppContext.search_index`)."""
+        tables = index_tables(guide)
+        return cls(tables.names, lambda initial: tables.shards.get(initial, {}),
+                   lambda part: tables.summaries[part * SUMMARIES_PER_PART:(part + 1) * SUMMARIES_PER_PART])
 
     def shard(self, initial: str) -> Shard:
         if initial not in self._shards:
-            found = self._read_shard(initial) if self._read_shard else None
-            self._shards[initial] = found if found is not None else {}
+            self._shards[initial] = self._read_shard(initial)
         return self._shards[initial]
+
+    def summary(self, position: int) -> Summary:
+        part = position // SUMMARIES_PER_PART
+        if part not in self._summaries:  # kept as plain tuples
+            self._summaries[part] = tuple(Summary._make(row) for row in self._read_summaries(part))
+        return self._summaries[part][position % SUMMARIES_PER_PART]
 
     def expand(self, term: str) -> list[tuple[str, float]]:
         """Index words a query word may mean, each with how sure the match is (1.0 = exact)."""
@@ -133,14 +159,15 @@ class SearchIndex:
             matches = []
         if len(term) < 3:
             return matches
+        typos = 1 if len(term) < 8 else 2
         for word in shard:
             if word == term:
                 continue
             if word.startswith(term):
                 matches.append((word, 0.8))
-            elif len(term) >= 4 and _within_typos(term, word):
+            elif len(term) >= 4 and abs(len(word) - len(term)) <= typos and within_typos(term, word):
                 matches.append((word, 0.7))
-            elif len(word) <= 3 * len(term) and _is_abbreviation(term, word):
+            elif len(word) <= 3 * len(term) and is_abbreviation(term, word):
                 # only consonant skeletons such as "attn" or "trnsfrmr" count as abbreviations
                 matches.append((word, 0.6))
         return matches
@@ -149,10 +176,9 @@ class SearchIndex:
         terms = list(dict.fromkeys(words(query)))
         # a learner's sentence ("why did the model ...") is searched by its content words
         terms = [term for term in terms if term not in _FUNCTION_WORDS] or terms
-        scores: dict[str, float] = {}
-        matched: dict[str, set[str]] = {}
+        per_term: list[dict[int, float]] = []  # each term's value for each topic it matches
         for term in terms:
-            best: dict[str, float] = {}
+            best: dict[int, float] = {}
             shard = self.shard(term[0])
             expansions = self.expand(term)
             # a guessed reading (prefix, typo, abbreviation) weighs no more than the commonest one, so that a
@@ -162,71 +188,67 @@ class SearchIndex:
                 idf, postings = shard[word]
                 if certainty != 1.0:
                     idf = min(idf, ceiling)
-                for topic_id, weight in postings.items():
+                first = not best
+                for weight, packed in postings:
                     value = weight * certainty * idf
-                    if value > best.get(topic_id, 0.0):
-                        best[topic_id] = value
-            for topic_id, value in best.items():
-                scores[topic_id] = scores.get(topic_id, 0.0) + value
-                matched.setdefault(topic_id, set()).add(term)
+                    positions = array("I", packed)
+                    if first:  # each topic is in one weight group, the heaviest last
+                        best.update(dict.fromkeys(positions, value))
+                        continue
+                    for position in positions:
+                        if value > best.get(position, 0.0):
+                            best[position] = value
+            per_term.append(best)
+        scores: dict[int, float] = per_term[0] if len(per_term) == 1 else {}
+        if len(per_term) > 1:
+            for best in per_term:
+                for position, value in best.items():
+                    scores[position] = scores.get(position, 0.0) + value
+            scores = {position: score * _coverage(sum(position in best for best in per_term), len(terms))
+                      for position, score in scores.items()}
+        if limit is not None and len(scores) > limit:
+            # the phrase bonus at most doubles a score: below half the limit-th best, none can make the cut
+            least = heapq.nlargest(limit, scores.values())[-1] / 2.0
+            scores = {position: score for position, score in scores.items() if score >= least}
+        ranked = sorted(((score, position) for position, score in scores.items()), key=lambda pair: (-pair[0], pair[1]))
         phrase = " ".join(terms)
-        hits = []
-        for topic_id, score in scores.items():
-            coverage = len(matched[topic_id]) / len(terms)
-            score *= coverage * coverage
-            names = self.names.get(topic_id, ())
+        kept: list[tuple[float, int]] = []  # (-score, position): the best so far, in order
+        for score, position in ranked:
+            # the phrase bonus at most doubles a score: once even that cannot reach the last place kept,
+            # no later (lower) score can either
+            if limit is not None and len(kept) >= limit and 2.0 * score < -kept[limit - 1][0]:
+                break
+            names = self.names[position]
             if phrase in names:
                 score *= 2.0  # the query is the topic's name
             elif any(phrase and phrase in name for name in names):
                 score *= 1.5
-            hits.append((topic_id, score))
-        hits.sort(key=lambda hit: -hit[1])  # stable: equal scores keep the guide's order below
-        if limit is not None and len(hits) > limit:
-            # only the hits that can still make the cut need their place in the guide
-            cut = hits[limit - 1][1]
-            hits = [hit for hit in hits if hit[1] >= cut]
-        position = {topic_id: i for i, topic_id in enumerate(self.guide.topics)} if len(hits) > 1 else {}
-        hits.sort(key=lambda hit: (-hit[1], position.get(hit[0], 0)))
-        found = [Hit(self.guide.topics[topic_id], score, tuple(t for t in terms if t in matched[topic_id]))
-                 for topic_id, score in hits]
-        return found if limit is None else found[:limit]
+            bisect.insort(kept, (-score, position))
+            if limit is not None and len(kept) > limit:
+                kept.pop()
+        return [Hit(self.summary(position), -score,
+                    tuple(term for term, best in zip(terms, per_term, strict=True) if position in best))
+                for score, position in kept]
 
-    def nearest_titles(self, query: str, count: int = 3) -> list[Topic]:
-        titles = {topic.title.casefold(): topic for topic in self.guide.topics.values()}
+    def nearest_titles(self, query: str, count: int = 3) -> list[Summary]:
+        import difflib  # only when nothing matched
+
+        parts = range((len(self.names) + SUMMARIES_PER_PART - 1) // SUMMARIES_PER_PART)
+        titles = {summary.title.casefold(): summary for part in parts for summary in self._part(part)}
         close = difflib.get_close_matches(query.casefold(), list(titles), n=count, cutoff=0.3)
         return [titles[title] for title in close]
+
+    def _part(self, part: int) -> tuple[Summary, ...]:
+        self.summary(part * SUMMARIES_PER_PART)
+        return self._summaries[part]
+
+
+def _coverage(matched: int, terms: int) -> float:
+    """A topic matching only some of the words scores the square of that share."""
+    coverage = matched / terms
+    return coverage * coverage
 
 
 def links(queries: Iterable[str], engine: str) -> list[str]:
     template = ENGINES[engine]
     return [template.format(quote_plus(query)) for query in queries]
-
-
-def _is_abbreviation(short: str, word: str) -> bool:
-    """'attn' abbreviates 'attention': the start of the word's consonant skeleton (its first letter kept).
-
-    Letters merely found in order would be too loose: 'attn' would also fit 'attribution' and
-    'augmentation'.
-    """
-    if short[0] != word[0] or any(char in "aeiouy" for char in short[1:]):
-        return False
-    skeleton = word[0] + "".join(char for char in word[1:] if char not in "aeiouy")
-    return skeleton.startswith(short)
-
-
-def _within_typos(term: str, word: str) -> bool:
-    """At most one edit (two for long words), counting a swap of neighbours as one."""
-    allowed = 1 if len(term) < 8 else 2
-    if abs(len(term) - len(word)) > allowed:
-        return False
-    previous_row: list[int] = []  # the row before `row`; `before`, the one before that
-    row = list(range(len(word) + 1))
-    for i, a in enumerate(term, 1):
-        before, previous_row, row = previous_row, row, [i] + [0] * len(word)
-        for j, b in enumerate(word, 1):
-            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + (a != b))
-            if i > 1 and j > 1 and a == word[j - 2] and term[i - 2] == b:
-                row[j] = min(row[j], before[j - 2] + 1)
-        if min(row) > allowed:
-            return False
-    return row[-1] <= allowed

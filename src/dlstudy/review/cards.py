@@ -36,7 +36,7 @@ def own_card(store: Store, card_id: int, *, instead: str) -> CardRow:
 def list_cards(store: Store, topic_id: str | None = None, leeches: bool = False, text: str = "") -> list[CardRow]:
     """The collection's cards (of a topic, leeches only); with `text`, those whose question or answer
     holds every one of its words (case, punctuation and plurals aside, as `search` reads words)."""
-    from dlstudy.guide.search import words
+    from dlstudy.guide.wording import words
 
     rows = store.cards(topic_id, min_lapses=LEECH_LAPSES if leeches else 0)
     wanted = set(words(text))

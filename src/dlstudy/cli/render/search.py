@@ -5,14 +5,14 @@ from __future__ import annotations
 from dlstudy.cli.render.plain import STATE_MARKS, Lines
 
 
-def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], states) -> Lines:
+def search_hits(topics, urls: dict[str, list[str]], states) -> Lines:
     lines = Lines()
     for number, topic in enumerate(topics, 1):
         heading = [(f"{number}. ", "")]
         if states is not None:
             symbol, style = STATE_MARKS[states[topic.id]]
             heading.append((f"{symbol} ", style))
-        heading += [(topic.title, "bold"), (f"  [{topic.id}]  ", "dim"), (sections[topic.section_id], "blue")]
+        heading += [(topic.title, "bold"), (f"  [{topic.id}]  ", "dim"), (topic.section_title, "blue")]
         if states is not None:
             heading.append((f"  {states[topic.id]}", STATE_MARKS[states[topic.id]][1]))
         lines.add(heading, hanging=3)
@@ -21,7 +21,7 @@ def search_hits(topics, sections: dict[str, str], urls: dict[str, list[str]], st
             if topic.id in urls:
                 lines.whole(urls[topic.id][i], indent=5, style="underline")  # a broken URL cannot be clicked
         lines.add([("to understand: ", ""), (topic.goal, "")], indent=3)
-        if topic.paper is not None:
-            lines.add([("paper: ", ""), (topic.paper.reference, "")], indent=3)
-            lines.whole(topic.paper.url, indent=5, style="underline")
+        if topic.paper_url is not None:
+            lines.add([("paper: ", ""), (topic.paper_reference, "")], indent=3)
+            lines.whole(topic.paper_url, indent=5, style="underline")
     return lines

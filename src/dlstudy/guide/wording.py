@@ -1,0 +1,60 @@
+"""Words as the search sees them: normalized, hyphenated names joined, and the near spellings it accepts."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalize(word: str) -> str:
+    """Lower case, and a light singular form so that 'GANs' and 'losses' meet 'GAN' and 'loss'."""
+    word = word.casefold()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Normalized words of a text; hyphenated names also give their joined form (R-CNN: r, cnn, rcnn)."""
+    found: list[str] = []
+    for chunk in text.split():
+        parts = _WORD.findall(chunk)
+        found.extend(normalize(part) for part in parts)
+        if len(parts) > 1:
+            found.append(normalize("".join(parts)))
+    return found
+
+
+def is_abbreviation(short: str, word: str) -> bool:
+    """'attn' abbreviates 'attention': the start of the word's consonant skeleton (its first letter kept).
+
+    Letters merely found in order would be too loose: 'attn' would also fit 'attribution' and
+    'augmentation'.
+    """
+    if short[0] != word[0] or any(char in "aeiouy" for char in short[1:]):
+        return False
+    skeleton = word[0] + "".join(char for char in word[1:] if char not in "aeiouy")
+    return skeleton.startswith(short)
+
+
+def within_typos(term: str, word: str) -> bool:
+    """At most one edit (two for long words), counting a swap of neighbours as one."""
+    allowed = 1 if len(term) < 8 else 2
+    if abs(len(term) - len(word)) > allowed:
+        return False
+    previous_row: list[int] = []  # the row before `row`; `before`, the one before that
+    row = list(range(len(word) + 1))
+    for i, a in enumerate(term, 1):
+        before, previous_row, row = previous_row, row, [i] + [0] * len(word)
+        for j, b in enumerate(word, 1):
+            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == word[j - 2] and term[i - 2] == b:
+                row[j] = min(row[j], before[j - 2] + 1)
+        if min(row) > allowed:
+            return False
+    return row[-1] <= allowed
