@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _WORD = re.compile(r"[^\W_]+")
 
 
+@cache  # a guide's words repeat: indexing 100,000 cards normalizes each distinct word once
 def normalize(word: str) -> str:
     """Lower case, and a light singular form so that 'GANs' and 'losses' meet 'GAN' and 'loss'."""
     word = word.casefold()
@@ -23,7 +25,7 @@ def words(text: str) -> list[str]:
     """Normalized words of a text; hyphenated names also give their joined form (R-CNN: r, cnn, rcnn)."""
     found: list[str] = []
     for chunk in text.split():
-        parts = _WORD.findall(chunk)
+        parts = [chunk] if chunk.isalnum() else _WORD.findall(chunk)
         found.extend(normalize(part) for part in parts)
         if len(parts) > 1:
             found.append(normalize("".join(parts)))
