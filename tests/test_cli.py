@@ -99,3 +99,12 @@ def test_a_command_run_alone_behaves_as_in_the_whole_app(tmp_path):
     nearest = subprocess.run([sys.executable, "-m", "dlstudy", "serch", "x"], env={**os.environ, **env},
                              capture_output=True, text=True)
     assert nearest.returncode == 2 and "Did you mean 'search'?" in nearest.stderr
+
+
+def test_the_help_listing_is_the_whole_apps(tmp_path):
+    env = {**os.environ, "DLSTUDY_HOME": str(tmp_path), "COLUMNS": "100"}
+    whole = subprocess.run([sys.executable, "-c", "from dlstudy.cli import app; app(prog_name='dlstudy')", "--help"],
+                           env=env, capture_output=True, text=True)
+    for arguments in (["--help"], []):
+        listed = subprocess.run([sys.executable, "-m", "dlstudy", *arguments], env=env, capture_output=True, text=True)
+        assert listed.stdout + listed.stderr == whole.stdout and "search" in whole.stdout, arguments

@@ -3,12 +3,16 @@
 Typer turns the signature of every command it is given into Click parameters before running one, and
 each command module costs its import: for dlstudy's forty commands that was a third of `search`. A
 command needs only its own module and its own parameters. Help, a root option first, a name that is no
-command (so that Click suggests the nearest) and shell completion get the whole app.
+command (so that Click suggests the nearest) and shell completion get the whole app; the help that lists
+the commands gets them without their parameters, as it shows only their names and help.
 """
+
+from __future__ import annotations
 
 import copy
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -32,9 +36,35 @@ def main() -> None:
     completing = any(key.startswith("_DLSTUDY_COMPLETE") for key in os.environ)
     if name in COMMANDS and not completing:
         program = _narrowed(application((COMMANDS[name],)), name) or whole_app()
+    elif arguments in ([], ["--help"]) and not completing:
+        program = _listing(whole_app())
     else:
         program = whole_app()
     program(prog_name="dlstudy")
+
+
+def _listing(group: typer.Typer) -> typer.Typer:
+    """A copy of the group for its help, which shows no more of a command than its name and help: each
+    command keeps them but takes no parameters, so that none are built."""
+    listing = copy.copy(group)
+    listing.registered_commands = [_bare(command) for command in group.registered_commands]
+    listing.registered_groups = []
+    for info in group.registered_groups:
+        inner = copy.copy(info)
+        inner.typer_instance = _listing(info.typer_instance) if info.typer_instance else None
+        listing.registered_groups.append(inner)
+    return listing
+
+
+def _bare(command: Any) -> Any:
+    def without_parameters() -> None:
+        raise AssertionError("only for help")
+
+    without_parameters.__name__ = getattr(command.callback, "__name__", "")
+    without_parameters.__doc__ = getattr(command.callback, "__doc__", None)
+    bare = copy.copy(command)
+    bare.callback = without_parameters
+    return bare
 
 
 def _narrowed(group: typer.Typer, name: str) -> typer.Typer | None:
