@@ -262,8 +262,9 @@ def _notes(sizes: list[Prepared], runs: int, rounds: int, count: int) -> list[st
         "so that edits made meanwhile cannot mix versions; the commit above is the one checked out then.",
         "The warm-up round also fills whatever dlstudy keeps between runs under DLSTUDY_HOME (its daily backup, "
         "its cache of the parsed guide): the figures are those of a learner's later commands of the day.",
-        "The Typer floor is the minimal Typer app running its one command with a `str` argument (Typer "
-        "converts parameters through pydantic, which `--help` alone does not import).",
+        "The Typer floor is the minimal Typer app running its one command with a `str` argument, with the Typer "
+        "dlstudy pins (below 0.29, which converts every parameter through pydantic): little more than "
+        "importing Typer.",
         "First command after a guide change (cold): at the largest synthetic size, a copy of the guide gets "
         "a comment line appended before each run (new content, same topics), on a copy of the database; "
         "`next` then `review`, once each per round; median, against the same command warm.",

@@ -45,6 +45,7 @@ def machine(repo: Path, anki_version: str) -> dict[str, str]:
         "Python": platform.python_version(),
         "dlstudy commit": commit + (" (with uncommitted changes in src/ or data/)" if dirty else ""),
         "anki": anki_version,
+        "typer": _version("typer"),
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         # other work on the machine slows every process alike; the ratios are taken side by side
         "load average at the start (1, 5, 15 min)": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
@@ -158,3 +159,9 @@ def markdown(info: dict[str, str], sizes: list[str], rows: list[Row], budgets: l
         "",
     ]
     return "\n".join(parts)
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
