@@ -35,7 +35,7 @@ T = TypeVar("T")
 _KEPT = 3  # guides whose entries are kept per cache folder: the one in use and recent edits
 _KEY_LENGTH = 32
 # the modules that make what is cached: an entry made by other code (another version, an edit) is not used
-_MAKERS = ("model.py", "reader.py", "yaml_nodes.py", "graph.py", "search.py", "cache.py")
+_MAKERS = ("model.py", "reader.py", "sections.py", "fields.py", "yaml_nodes.py", "graph.py", "search.py", "cache.py")
 
 
 def read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
