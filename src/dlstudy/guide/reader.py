@@ -204,15 +204,15 @@ class _GuideReader(FieldReader):
 
     def _check_graph(self, requires: dict[str, tuple[str, ...]], tracks: list[_Listed],
                      levels: list[_Listed]) -> None:
-        cycles = graph.find_cycles(requires)
-        for cycle in cycles:
-            self.problem(self._requires_line(cycle[0], cycle[1]), "prerequisite cycle: " + " -> ".join(cycle),
-                         f"topic '{cycle[0]}'", "requires")
-        if cycles:
+        try:
+            ancestors = graph.ancestor_sets(requires)
+        except graph.CycleError:  # only then is it worth finding the cycles, to name them
+            for cycle in graph.find_cycles(requires):
+                self.problem(self._requires_line(cycle[0], cycle[1]), "prerequisite cycle: " + " -> ".join(cycle),
+                             f"topic '{cycle[0]}'", "requires")
             return
         order = list(requires)
         position = {topic: i for i, topic in enumerate(order)}  # a topic's bit in an ancestor mask
-        ancestors = graph.ancestor_sets(requires)
         for topic_id, prerequisite, via in graph.redundant_edges(requires, ancestors):
             self.problem(self._requires_line(topic_id, prerequisite),
                          f"'{prerequisite}' is already implied through '{via}'; list only direct "
@@ -242,11 +242,19 @@ class _GuideReader(FieldReader):
             for topic_id in level.topic_ids:
                 ranks = rank_in.setdefault(level.domain, {})
                 ranks[topic_id] = min(ranks.get(topic_id, level.rank), level.rank)
+        position = {topic: i for i, topic in enumerate(order)}
+        masks: dict[tuple[str, int], int] = {}
         for level, members in levels:
             lines = {topic_id: line_of(node) for topic_id, node in members}
             ranks = rank_in.get(level.domain, {})
+            # the topics first taught higher in the domain, as a mask: most topics have none of them among their
+            # ancestors, which one AND tells (not below rank 0, where a topic in no level counts as higher too)
+            higher = masks.get((level.domain, level.rank))
+            if higher is None:
+                higher = masks[level.domain, level.rank] = graph.mask(
+                    [topic_id for topic_id, rank in ranks.items() if rank > level.rank], position)
             for topic_id in level.topic_ids:
-                if ranks[topic_id] != level.rank:
+                if ranks[topic_id] != level.rank or (level.rank >= 0 and not ancestors[topic_id] & higher):
                     continue
                 for ancestor in graph.members(ancestors[topic_id], order):
                     if ranks.get(ancestor, 0) > level.rank:
