@@ -16,18 +16,24 @@ from typing import Any
 import yaml
 
 from dlstudy.errors import GuideError, Problem
-from dlstudy.guide import graph, source
+from dlstudy.guide import graph, pieces, source
 from dlstudy.guide.fields import FieldReader, did_you_mean, line_of, with_first
 from dlstudy.guide.model import Group, Guide, Level, Section, Topic, Track
-from dlstudy.guide.sections import Found, IdUse, SectionRead, TopicRead, read_section
-from dlstudy.guide.yaml_nodes import read_nodes
+from dlstudy.guide.sections import Found, IdUse, SectionRead, SectionStore, TopicRead, read_section
+from dlstudy.guide.yaml_nodes import read_nodes, rest_root, section_node
 
 FORMAT_VERSION = 1
 
 
-def load_guide(path: Path, content: bytes | None = None) -> Guide:
-    """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem."""
-    return _GuideReader(path, content).read()
+def load_guide(path: Path, content: bytes | None = None, store: SectionStore | None = None,
+               cards: bool = True) -> Guide:
+    """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem.
+
+    With a `store` of sections read before, only the sections whose text it does not hold are composed and
+    read (when the file's layout allows, see `guide.pieces`); the guide and its problems are the same.
+    Without `cards`, every topic's cards are left empty (the guide's outline).
+    """
+    return _GuideReader(path, content, store).read(cards)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -42,13 +48,15 @@ _LEVEL_KEYS = {"id": True, "title": True, "domain": True, "rank": True, "topics"
 class _GuideReader(FieldReader):
     """Walks the YAML node tree once, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, content: bytes | None = None):
+    def __init__(self, path: Path, content: bytes | None = None, store: SectionStore | None = None):
         self.path = path
         self.content = content
+        self.store = store
         self.name = str(path)
         self.problems: list[Problem] = []
         self.topics: dict[str, TopicRead] = {}  # in guide order
         self.shift: dict[str, int] = {}  # topic id -> what its section's lines count from
+        self.home: dict[str, SectionRead] = {}  # topic id -> its section
 
     def report(self, line: int | None, message: str, context: str | None, field: str | None,
                first: int | None) -> None:
@@ -56,8 +64,14 @@ class _GuideReader(FieldReader):
 
     # -- entry point --
 
-    def read(self) -> Guide:
-        root = self._compose()
+    def read(self, cards: bool) -> Guide:
+        try:
+            data = source.read(self.path) if self.content is None else self.content
+        except GuideError as error:
+            raise GuideError(self.name, error.problems) from None
+        root, reads = self._from_pieces(data) if self.store is not None else (None, None)
+        if root is None:
+            root = read_nodes(data, self.problem)
         if root is None:
             raise GuideError(self.name, self.problems)
         fields, _ = self.mapping(root, _GUIDE_KEYS, None)
@@ -68,8 +82,9 @@ class _GuideReader(FieldReader):
                 self.problem(version, f"unsupported guide format {number}; this dlstudy reads format "
                              f"{FORMAT_VERSION}", field="version")
         title = self.text(fields.get("title"), None, "title") or ""
-        node = fields.get("sections")
-        reads = [(read_section(item), 0) for item in self.items(node, None, "sections", required=node is not None)]
+        if reads is None:
+            node = fields.get("sections")
+            reads = [(read_section(item), 0) for item in self.items(node, None, "sections", required=node is not None)]
         sections = self._sections(reads)
         requires = self._check_requires()
         self._check_papers()
@@ -78,15 +93,35 @@ class _GuideReader(FieldReader):
         self._check_graph(requires, tracks, levels)
         if self.problems:
             raise GuideError(self.name, self.problems)
-        return self._build(title, sections, requires, tracks, levels)
+        return self._build(title, sections, requires, tracks, levels, cards)
 
-    def _compose(self) -> yaml.Node | None:
-        try:
-            data = source.read(self.path) if self.content is None else self.content
-        except GuideError as error:
-            self.problems += error.problems
-            return None
-        return read_nodes(data, self.problem)
+    def _from_pieces(self, data: bytes) -> tuple[yaml.Node | None, list[tuple[SectionRead, int]] | None]:
+        """The root node without its sections, and each section's read with the line it starts after; both
+        None if the file cannot be read piece by piece (then it is read whole)."""
+        assert self.store is not None
+        split = self.store.pieces
+        if split is None or split.data is not data:
+            return None, None
+        shift = first = data.count(b"\n", 0, split.bounds[0])
+        reads = []
+        for number, text in enumerate(split.sections()):
+            read = self.store.get(number)
+            if read is None:
+                piece = bytes(text)
+                source_text = pieces.section_text(piece)
+                node = None if source_text is None else section_node(source_text)
+                if node is None:
+                    return None, None
+                read = read_section(node, piece.count(b"\n"))
+                self.store.put(number, read)
+            reads.append((read, shift))
+            shift += read.lines
+        rest = pieces.rest_text(split.rest(sum(read.lines for read, _ in reads)))
+        root = None if rest is None else rest_root(rest, split.sections_line, first)
+        if root is None:
+            return None, None
+        self.store.made_from_pieces()
+        return root, reads
 
     # -- structure --
 
@@ -105,6 +140,7 @@ class _GuideReader(FieldReader):
                     else:
                         self.topics[step.id] = step
                         self.shift[step.id] = shift
+                        self.home[step.id] = read
                 elif isinstance(step, IdUse):
                     known = seen[step.kind]
                     if step.value in known:
@@ -263,7 +299,7 @@ class _GuideReader(FieldReader):
                                      f"level '{level.id}'", "topics")
 
     def _build(self, title: str, sections: tuple[Section, ...], requires: dict[str, tuple[str, ...]],
-               tracks: list[_Listed], levels: list[_Listed]) -> Guide:
+               tracks: list[_Listed], levels: list[_Listed], cards: bool) -> Guide:
         track_of: dict[str, list[str]] = {}
         for track, _ in tracks:
             for topic_id in track.topic_ids:
@@ -272,11 +308,11 @@ class _GuideReader(FieldReader):
         for level, _ in levels:
             for topic_id in level.topic_ids:
                 level_of.setdefault(topic_id, []).append(level.id)
-        shift = self.shift
+        shift, home = self.shift, self.home
         topics = {
             read.id: Topic(read.id, read.title, read.section_id, read.group_id, read.goal, read.queries,
-                           requires[read.id], read.aliases, read.cards,
-                           tuple(track_of.get(read.id, ())), tuple(level_of.get(read.id, ())),
+                           requires[read.id], read.aliases, home[read.id].cards.of_topics()[read.number] if cards
+                           else (), tuple(track_of.get(read.id, ())), tuple(level_of.get(read.id, ())),
                            read.line + shift[read.id], read.paper, read.problems)
             for read in self.topics.values()
         }

@@ -13,6 +13,7 @@ the reader adds the piece's first line.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +21,7 @@ import yaml
 
 from dlstudy.guide.fields import FieldReader, line_of, shortened
 from dlstudy.guide.model import Card, Paper
+from dlstudy.guide.pieces import Pieces
 
 MIN_CARDS_PER_TOPIC = 2
 ARXIV_ID = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")  # the arXiv scheme since 2007, without a version
@@ -75,7 +77,7 @@ class TopicRead:
     queries: tuple[str, ...]
     requires: tuple[tuple[str, int], ...]  # each with its line, for the problems found later
     aliases: tuple[str, ...]
-    cards: tuple[Card, ...]
+    number: int  # its place among the section's topics, and so among `SectionRead.cards`
     line: int
     paper: Paper | None
     problems: tuple[str, ...]
@@ -91,35 +93,71 @@ class GroupRead:
     topics: tuple[TopicRead, ...]  # those with a valid id; a topic whose id is taken is dropped later
 
 
+class CardsLost(Exception):
+    """The cards of a section read from the cache could not be read back: the section must be read again."""
+
+
+class SectionCards:
+    """The cards of a section's topics, in the topics' order: held, or read when first asked for from wherever
+    the section's read was kept (`source`). Most commands need no card, and the cards are most of a guide, so
+    they are not pickled with the section's read: whoever keeps the read keeps them apart."""
+
+    __slots__ = ("_cards", "source")
+
+    def __init__(self, cards: tuple[tuple[Card, ...], ...] | None = None,
+                 source: Callable[[], tuple[tuple[Card, ...], ...] | None] | None = None):
+        self._cards = cards
+        self.source = source
+
+    def of_topics(self) -> tuple[tuple[Card, ...], ...]:
+        if self._cards is None:
+            self._cards = self.source() if self.source is not None else None
+            if self._cards is None:
+                raise CardsLost("the cards of a section kept in the cache cannot be read")
+        return self._cards
+
+    def __reduce__(self) -> tuple[type[SectionCards], tuple[()]]:
+        return SectionCards, ()  # pickled without its cards (see above)
+
+
 @dataclass(frozen=True)
 class SectionRead:
     id: str
     title: str
     groups: tuple[GroupRead, ...]
     steps: tuple[Found | IdUse | TopicRead, ...]  # in the order the walk met them, so problems keep theirs
+    cards: SectionCards
+    lines: int  # the line breaks in the section's text when read from a piece (where the next piece starts)
 
 
 class SectionStore(Protocol):
-    """Reads of sections kept between runs, by the exact text of the section."""
+    """Reads of sections kept between runs, for a file's content: its pieces (None if they cannot be read one
+    by one) and, by its number among them, the read of each section whose exact text was read before."""
 
-    def get(self, text: bytes) -> SectionRead | None: ...
+    pieces: Pieces | None
 
-    def put(self, text: bytes, read: SectionRead) -> None: ...
+    def get(self, number: int) -> SectionRead | None: ...
+
+    def put(self, number: int, read: SectionRead) -> None: ...
+
+    def made_from_pieces(self) -> None:
+        """The guide was made from its sections' reads (it was not read whole after all)."""
 
 
-def read_section(node: yaml.Node) -> SectionRead:
-    return _SectionWalker().read(node)
+def read_section(node: yaml.Node, lines: int = 0) -> SectionRead:
+    return _SectionWalker().read(node, lines)
 
 
 class _SectionWalker(FieldReader):
     def __init__(self) -> None:
         self.steps: list[Found | IdUse | TopicRead | None] = []
+        self.cards: list[tuple[Card, ...]] = []  # of each topic read
 
     def report(self, line: int | None, message: str, context: str | None, field: str | None,
                first: int | None) -> None:
         self.steps.append(Found(line, message, context, field, first))
 
-    def read(self, node: yaml.Node) -> SectionRead:
+    def read(self, node: yaml.Node, lines: int) -> SectionRead:
         fields, context = self.mapping(node, _SECTION_KEYS, "section")
         section_id = self.slug(fields.get("id"), context)
         self._id_use("section", section_id, fields.get("id"), context)
@@ -137,7 +175,7 @@ class _SectionWalker(FieldReader):
                     topics.append(topic)
             groups.append(GroupRead(group_id or "", group_title or "", tuple(topics)))
         steps = tuple(step for step in self.steps if step is not None)
-        return SectionRead(section_id or "", title or "", tuple(groups), steps)
+        return SectionRead(section_id or "", title or "", tuple(groups), steps, SectionCards(tuple(self.cards)), lines)
 
     def _id_use(self, kind: str, value: str | None, node: yaml.Node | None, context: str | None) -> None:
         if value is not None and node is not None:
@@ -161,9 +199,10 @@ class _SectionWalker(FieldReader):
             return None
         topic = TopicRead(topic_id, title or "", section_id, group_id, goal or "", tuple(q for q, _ in queries),
                           tuple((name, line_of(item)) for name, item in requires), tuple(a for a, _ in aliases),
-                          cards, line_of(node), paper, tuple(p for p, _ in problems),
+                          len(self.cards), line_of(node), paper, tuple(p for p, _ in problems),
                           None if paper_node is None else line_of(paper_node), line_of(fields["id"]), context)
         self.steps[place] = topic
+        self.cards.append(cards)
         return topic
 
     def _paper(self, node: yaml.Node | None, context: str | None) -> Paper | None:

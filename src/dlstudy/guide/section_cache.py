@@ -1,0 +1,86 @@
+"""The reads of single sections, kept between runs in the guide's cache folder (`guide.sections.SectionStore`).
+
+A section's read is kept by the hash of its exact text and of the code that made it, so a guide edited in
+one section is read again in that section only. Each cached guide lists its sections; a section no kept
+guide lists is deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dlstudy.guide import entries, pieces
+
+if TYPE_CHECKING:
+    from dlstudy.guide.sections import SectionRead
+
+
+class SectionCache:
+    """The sections of one file's content. New reads are written only once the guide they belong to was read
+    without a problem (`keep`)."""
+
+    def __init__(self, folder: Path, salt: bytes, content: bytes):
+        self.folder = folder
+        self.pieces = pieces.split(content)
+        digests = [_digest(text, salt) for text in self.pieces.sections()] if self.pieces else []
+        self.keys = [digest.hex() for digest in digests]
+        self.fresh: dict[str, SectionRead] = {}
+        self.made = False  # the guide was made from its sections' reads
+        if self.pieces is None:
+            self.digest = _digest(content, salt)
+        else:  # the hashes of the pieces, which make up the content, and not the content hashed a second time
+            ends = content[:self.pieces.bounds[0]], content[self.pieces.bounds[-1]:]
+            self.digest = _digest(b"pieces\0" + _digest(ends[0], salt) + b"".join(digests)
+                                  + _digest(ends[1], salt), salt)
+
+    def get(self, number: int) -> SectionRead | None:
+        return _read(self.folder, self.keys[number])
+
+    def put(self, number: int, read: SectionRead) -> None:
+        self.fresh[self.keys[number]] = read
+
+    def made_from_pieces(self) -> None:
+        self.made = True
+
+    def keep(self, fingerprint: str) -> None:
+        """Write the new reads and the list of the guide's sections, then delete the reads no guide lists."""
+        if not self.made:
+            return
+        for key, read in self.fresh.items():  # the cards apart, read only when needed (`SectionCards`)
+            if entries.write(read.cards.of_topics(), _entry(self.folder, key, "-cards")):
+                entries.write(read, _entry(self.folder, key))
+        entries.write(tuple(self.keys), listing(self.folder, fingerprint))
+        listed: set[str] = set()
+        for entry in self.folder.glob("guide-*-sections.pickle"):
+            listed.update(entries.read(entry, tuple) or ())
+        try:
+            for entry in self.folder.glob("section-*.pickle"):
+                if entry.name[len("section-"):].removesuffix(".pickle").removesuffix("-cards") not in listed:
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _digest(data: bytes | memoryview, salt: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16, key=salt).digest()
+
+
+def listing(folder: Path, fingerprint: str) -> Path:
+    """The entry listing the sections of the guide with this fingerprint (pruned with the guide's others)."""
+    return folder / f"guide-{fingerprint}-sections.pickle"
+
+
+def _read(folder: Path, key: str) -> SectionRead | None:
+    """A section's read, its cards read from their own entry when asked for."""
+    from dlstudy.guide.sections import SectionRead  # loaded only when a guide is read
+
+    read = entries.read(_entry(folder, key), SectionRead)
+    if read is not None:
+        read.cards.source = lambda: entries.read(_entry(folder, key, "-cards"), tuple)
+    return read
+
+
+def _entry(folder: Path, key: str, part: str = "") -> Path:
+    return folder / f"section-{key}{part}.pickle"
