@@ -2,7 +2,8 @@
 
 A section's read is kept by the hash of its exact text and of the code that made it, so a guide edited in
 one section is read again in that section only. Each cached guide lists its sections; a section no kept
-guide lists is deleted.
+guide lists is deleted. Two listings also tell which cards may differ between two versions of a guide:
+only those of the sections one has and the other has not.
 """
 
 from __future__ import annotations
@@ -70,6 +71,34 @@ def _digest(data: bytes | memoryview, salt: bytes) -> bytes:
 def listing(folder: Path, fingerprint: str) -> Path:
     """The entry listing the sections of the guide with this fingerprint (pruned with the guide's others)."""
     return folder / f"guide-{fingerprint}-sections.pickle"
+
+
+def changed_cards(folder: Path, fingerprint: str, since: str) -> tuple[dict[str, tuple[str, str]], set[str]] | None:
+    """What may differ between the cards of the guide `since` and those of the guide `fingerprint` (both read
+    without a problem): the cards, id -> (question, answer), of the sections only the latter has, and the ids
+    of the cards of the sections only the former had. None when the sections of either are not all known.
+
+    A section's cards follow from its text, and the topic ids of a guide are unique, so the cards of the
+    sections both have are the same cards, in no other section of either.
+    """
+    now, before = entries.read(listing(folder, fingerprint), tuple), entries.read(listing(folder, since), tuple)
+    if now is None or before is None:
+        return None
+    added, gone = set(now) - set(before), set(before) - set(now)
+    current: dict[str, tuple[str, str]] = {}
+    left: set[str] = set()
+    for keys, into_current in ((added, True), (gone, False)):
+        for key in keys:
+            cards_of_topics = entries.read(_entry(folder, key, "-cards"), tuple)
+            if cards_of_topics is None:
+                return None
+            for cards in cards_of_topics:
+                for card in cards:
+                    if into_current:
+                        current[card.id] = (card.question, card.answer)
+                    else:
+                        left.add(card.id)
+    return current, left
 
 
 def _read(folder: Path, key: str) -> SectionRead | None:
