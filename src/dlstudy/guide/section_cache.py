@@ -53,10 +53,10 @@ class SectionCache:
             if entries.write(read.cards.of_topics(), _entry(self.folder, key, "-cards")):
                 entries.write(read, _entry(self.folder, key))
         entries.write(tuple(self.keys), listing(self.folder, fingerprint))
-        listed: set[str] = set()
-        for entry in self.folder.glob("guide-*-sections.pickle"):
-            listed.update(entries.read(entry, tuple) or ())
         try:
+            listed: set[str] = set()
+            for entry in self.folder.glob("guide-*-sections.pickle"):
+                listed.update(entries.read(entry, tuple) or ())
             for entry in self.folder.glob("section-*.pickle"):
                 if entry.name[len("section-"):].removesuffix(".pickle").removesuffix("-cards") not in listed:
                     entry.unlink(missing_ok=True)
