@@ -195,3 +195,22 @@ def test_a_topic_s_cards_are_read_without_the_whole_guide(tmp_path, monkeypatch)
     topic = ctx.outline().topics["transformer"]
     assert topic.cards == () and ctx.with_cards(topic) == expected
     assert loads == [{"outline": True}]
+
+
+def test_after_an_edit_a_topic_s_cards_come_from_its_section(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"], "bert": []},
+                       sections=2)
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    AppContext(warn=print).outline()
+    path.write_text(path.read_text().replace("First about bert?", "First about BERT?") + "# edited\n")
+    loads = []
+    real = guide_cache.load
+    monkeypatch.setattr(guide_cache, "load", lambda *args, **kw: loads.append(kw) or real(*args, **kw))
+    ctx = AppContext(warn=print)
+    for topic_id in ("attention", "transformer", "bert"):
+        assert ctx.with_cards(ctx.outline().topics[topic_id]) == topics.load_guide(path).topics[topic_id]
+    assert loads == [{"outline": True}]  # never the whole guide
+    assert ctx.with_cards(ctx.outline().topics["bert"]).cards[0].question == "First about BERT?"

@@ -109,6 +109,11 @@ class AppContext:
         part = cache.derived_part(outline, folder, cache.cards_part(topic.id), dict)
         if part is not None and topic.id in part:
             return replace(topic, cards=part[topic.id])
+        from dlstudy.guide.section_cache import topic_cards
+
+        kept = topic_cards(folder, outline, topic.id)  # after an edit: the cards kept with the topic's section
+        if kept is not None:
+            return replace(topic, cards=kept)
         full = self.guide()
         if full.fingerprint == outline.fingerprint:
             parts: dict[str, dict[str, object]] = {}

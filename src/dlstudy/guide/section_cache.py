@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from dlstudy.guide import entries, pieces
 
 if TYPE_CHECKING:
+    from dlstudy.guide.model import Card, Guide
     from dlstudy.guide.sections import SectionRead
 
 
@@ -101,6 +102,21 @@ def changed_cards(folder: Path, fingerprint: str, since: str) -> tuple[dict[str,
                     else:
                         left.add(card.id)
     return current, left
+
+
+def topic_cards(folder: Path, guide: Guide, topic_id: str) -> tuple[Card, ...] | None:
+    """A topic's cards, from the cards kept with its section; None when the guide's sections are not kept.
+
+    The guide was made from its sections' reads (it has a listing), one section per read in file order, and,
+    read without a problem, holds each section's topics in the order they were read."""
+    keys = entries.read(listing(folder, guide.fingerprint), tuple) if guide.fingerprint else None
+    topic = guide.topics.get(topic_id)
+    if keys is None or topic is None or len(keys) != len(guide.sections):
+        return None
+    at = next(i for i, section in enumerate(guide.sections) if section.id == topic.section_id)
+    cards_of_topics = entries.read(_entry(folder, keys[at], "-cards"), tuple)
+    number = guide.sections[at].topic_ids.index(topic_id)
+    return cards_of_topics[number] if cards_of_topics is not None and number < len(cards_of_topics) else None
 
 
 def _read(folder: Path, key: str) -> SectionRead | None:
