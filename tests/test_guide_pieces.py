@@ -175,9 +175,12 @@ def test_kept_sections_give_each_bad_guide_s_problems_at_their_lines(tmp_path, n
     split = pieces.split(content)
     assert split is not None
     first = split.bounds[0]
-    moved = content[:first] + content[first:].replace(b"\n", b"\n# moved\n", 1)  # inside the first section
-    path.write_bytes(moved)
-    assert kept(path, tmp_path / "cache") == whole(path)
+    in_pieces: list[bool] = []
+    for moved in (content[:first] + b"# every section one line down\n" + content[first:],  # each from the cache
+                  content[:first] + content[first:].replace(b"\n", b"\n# moved\n", 1)):  # inside the first
+        path.write_bytes(moved)
+        assert kept(path, tmp_path / "cache", in_pieces) == whole(path)
+    assert in_pieces[0] == in_pieces[1]
 
 
 TWO_SECTIONS = TINY_GUIDE.replace("          - id: resnet\n", """\
