@@ -21,11 +21,25 @@ def parses(monkeypatch):
     calls = []
     real = topics.load_guide
 
-    def counting(path, content=None):
+    def counting(path, *args):
         calls.append(path)
-        return real(path, content)
+        return real(path, *args)
 
     monkeypatch.setattr(topics, "load_guide", counting)
+    return calls
+
+
+@pytest.fixture
+def composed(monkeypatch):
+    """The sections composed from YAML (not found in the cache), by their text."""
+    calls = []
+    real = topics.section_node
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(topics, "section_node", counting)
     return calls
 
 
@@ -57,7 +71,7 @@ def test_an_invalid_guide_is_never_cached(tmp_path, parses):
 def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path, parses):
     path = write_guide(tmp_path / "guide.yaml", {"a": []})
     guide_cache.load(path, tmp_path / "cache")
-    [entry] = [e for e in (tmp_path / "cache").glob("guide-*.pickle") if not e.name.endswith("-outline.pickle")]
+    [entry] = [e for e in (tmp_path / "cache").glob("guide-*.pickle") if e.name.count("-") == 1]  # the whole guide
     for junk in (b"junk", b"\x80\x04\x8c\x02\xc7\x28.", pickle.dumps({"not": "a guide"})):
         entry.write_bytes(junk)  # fails to unpickle in different ways, or is the wrong thing
         assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a"]
@@ -72,14 +86,19 @@ def test_only_a_few_entries_are_kept(tmp_path):
     for size in range(1, 7):
         write_guide(path, {f"t{i}": [] for i in range(size)})
         guide_cache.load(path, tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("guide-*.pickle"))) == 6  # three guides, full and outline
+    entries = [e.name.split("-")[2:] for e in (tmp_path / "cache").glob("guide-*.pickle")]
+    assert sorted(entries) == [[]] * 3 + [["outline.pickle"]] * 3 + [["sections.pickle"]] * 3  # three guides
+    sections = sorted(e.name.count("-") for e in (tmp_path / "cache").glob("section-*.pickle"))
+    assert sections == [1, 1, 1, 2, 2, 2]  # the one section of each kept guide, and its cards apart
 
 
-def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses):
+def test_the_outline_is_the_guide_without_its_cards(tmp_path, parses, composed):
     path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]}, tracks={"t": ["a", "b"]})
     outline = guide_cache.load(path, tmp_path / "cache", outline=True)
+    assert not (tmp_path / "cache" / f"guide-{outline.fingerprint}.pickle").exists()  # the cards wait for a need
     full = guide_cache.load(path, tmp_path / "cache")
-    assert len(parses) == 1
+    assert len(parses) == 2 and len(composed) == 1  # the second time from the section kept the first time
+    assert guide_cache.load(path, tmp_path / "cache") == full and len(parses) == 2
     assert [t.cards for t in outline.topics.values()] == [(), ()]
     assert all(len(t.cards) == 2 for t in full.topics.values())
     assert outline.requires == full.requires and outline.tracks == full.tracks
@@ -118,8 +137,8 @@ def test_an_unchanged_file_is_not_hashed_again(tmp_path, parses, monkeypatch):
     path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
     os.utime(path, ns=(10**18, 10**18))  # settled long ago: its stat can stand for its content
     hashed = []
-    real_key = guide_cache._key
-    monkeypatch.setattr(guide_cache, "_key", lambda *args: hashed.append(1) or real_key(*args))
+    real_key = guide_cache._content_key
+    monkeypatch.setattr(guide_cache, "_content_key", lambda *args: hashed.append(1) or real_key(*args))
     for _ in range(3):
         assert list(guide_cache.load(path, tmp_path / "cache", outline=True).topics) == ["a", "b"]
     assert len(hashed) == 1 and len(parses) == 1
@@ -132,8 +151,8 @@ def test_an_unchanged_file_is_not_hashed_again(tmp_path, parses, monkeypatch):
 def test_a_just_written_file_is_always_hashed(tmp_path, monkeypatch):
     path = write_guide(tmp_path / "guide.yaml", {"a": []})
     hashed = []
-    real_key = guide_cache._key
-    monkeypatch.setattr(guide_cache, "_key", lambda *args: hashed.append(1) or real_key(*args))
+    real_key = guide_cache._content_key
+    monkeypatch.setattr(guide_cache, "_content_key", lambda *args: hashed.append(1) or real_key(*args))
     guide_cache.load(path, tmp_path / "cache")
     guide_cache.load(path, tmp_path / "cache")
     assert len(hashed) == 2  # an edit within the same mtime tick could otherwise go unseen
@@ -180,3 +199,22 @@ def test_a_topic_s_cards_are_read_without_the_whole_guide(tmp_path, monkeypatch)
     topic = ctx.outline().topics["transformer"]
     assert topic.cards == () and ctx.with_cards(topic) == expected
     assert loads == [{"outline": True}]
+
+
+def test_after_an_edit_a_topic_s_cards_come_from_its_section(tmp_path, monkeypatch):
+    from dlstudy.context import AppContext
+
+    path = write_guide(tmp_path / "guide.yaml", {"attention": [], "transformer": ["attention"], "bert": []},
+                       sections=2)
+    monkeypatch.setenv("DLSTUDY_GUIDE", str(path))
+    monkeypatch.setenv("DLSTUDY_HOME", str(tmp_path / "home"))
+    AppContext(warn=print).outline()
+    path.write_text(path.read_text().replace("First about bert?", "First about BERT?") + "# edited\n")
+    loads = []
+    real = guide_cache.load
+    monkeypatch.setattr(guide_cache, "load", lambda *args, **kw: loads.append(kw) or real(*args, **kw))
+    ctx = AppContext(warn=print)
+    for topic_id in ("attention", "transformer", "bert"):
+        assert ctx.with_cards(ctx.outline().topics[topic_id]) == topics.load_guide(path).topics[topic_id]
+    assert loads == [{"outline": True}]  # never the whole guide
+    assert ctx.with_cards(ctx.outline().topics["bert"]).cards[0].question == "First about BERT?"

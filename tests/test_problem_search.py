@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlstudy.guide.reader import ARXIV_ID, DOI, load_guide
+from dlstudy.guide.reader import load_guide
 from dlstudy.guide.search import SearchIndex
+from dlstudy.guide.sections import ARXIV_ID, DOI
 from dlstudy.paths import shipped_guide
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "data" / "problem_queries.yaml").read_text(encoding="utf-8"))

@@ -292,3 +292,42 @@ def test_guide_edits_reach_the_cards_once_per_guide_content(tmp_path, monkeypatc
     reviewer.sync_with_guide(store, edited.fingerprint, lambda: edited)
     assert len(passes) == 2
     assert "First about a, edited?" in [row.question for row in store.cards("a")]
+
+
+def test_after_a_guide_edit_only_the_edited_sections_cards_are_compared(tmp_path, monkeypatch):
+    """The cards of the sections both guide versions share are the same cards: after an edit, the sync compares
+    those of the other sections only, and leaves the collection exactly as comparing every card would."""
+    from dlstudy.guide import cache as guide_cache
+    from dlstudy.guide.section_cache import changed_cards
+
+    path = write_guide(tmp_path / "guide.yaml", {f"t{i}": [] for i in range(12)}, sections=4)
+    folder = tmp_path / "cache"
+    stores = [Store(open_database(tmp_path / f"{name}.db", T0, tmp_path / f"{name}-backups"))
+              for name in ("some", "all")]
+    guide = guide_cache.load(path, folder)
+    compared = []
+    real = stores[0].sync_guide_cards
+    monkeypatch.setattr(stores[0], "sync_guide_cards",
+                        lambda current, only=None: compared.append(only) or real(current, only))
+    for store in stores:
+        learn(guide, store, *guide.topics)
+        store.answer(1, store.card(1).card, fsrs_wrapper.outcomes(1, store.card(1).card, T0, NO_FUZZ)[3], 3, T0, 900)
+    for text in (path.read_text(),  # the first sync: every card
+                 path.read_text() + "# a note\n",  # no section changed: no card
+                 path.read_text().replace("First about t4?", "First about t4, edited?").replace(
+                     "  - id: two\n        question: Second about t10?", "  - id: second\n        question: Second about t10?"),
+                 path.read_text()):  # back as it was: the sections of the first version are still kept
+        path.write_text(text)
+        guide = guide_cache.load(path, folder)
+        reviewer.sync_with_guide(stores[0], guide.fingerprint, lambda g=guide: g,
+                                 lambda since, g=guide: changed_cards(folder, g.fingerprint, since))
+        reviewer.sync_with_guide(stores[1], guide.fingerprint, lambda g=guide: g)
+        assert [(row.key, row.question, row.answer, row.removed) for row in stores[0].cards()] == \
+               [(row.key, row.question, row.answer, row.removed) for row in stores[1].cards()]
+        edited = {row.key: (row.question, row.removed) for row in stores[0].cards() if row.key in ("t4/one", "t10/two")}
+        assert edited == ({"t4/one": ("First about t4, edited?", False), "t10/two": ("Second about t10?", True)}
+                          if "edited" in text else {"t4/one": ("First about t4?", False),
+                                                    "t10/two": ("Second about t10?", False)})
+    edited_sections = {f"t{i}/{card}" for i in (3, 4, 5, 9, 10, 11) for card in ("one", "two")}
+    assert compared == [None, edited_sections | {"t10/second"}, edited_sections | {"t10/second"}]  # none for a note
+    assert stores[0].card(1).card.reps == 1

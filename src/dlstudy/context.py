@@ -101,6 +101,14 @@ class AppContext:
             self._outline = cache.load(paths.guide_path(), paths.cache_dir(), outline=True)
         return self._outline
 
+    def cards_changed_since(self, fingerprint: str) -> tuple[dict[str, tuple[str, str]], set[str]] | None:
+        """The guide's cards that may differ from those of the guide content `fingerprint`, from the sections
+        the two contents do not share (see `guide.section_cache.changed_cards`); None if that is not known."""
+        from dlstudy.guide.section_cache import changed_cards
+
+        guide = self._guide or self.outline()
+        return changed_cards(paths.cache_dir(), guide.fingerprint, fingerprint) if guide.fingerprint else None
+
     def with_cards(self, topic: Topic) -> Topic:
         """A topic of the outline with its cards, read from the cache's part holding them rather than by
         loading the whole guide (on a 10,000-topic guide, most of a `show`)."""
@@ -114,6 +122,11 @@ class AppContext:
         part = cache.derived_part(outline, folder, cache.cards_part(topic.id), dict)
         if part is not None and topic.id in part:
             return replace(topic, cards=part[topic.id])
+        from dlstudy.guide.section_cache import topic_cards
+
+        kept = topic_cards(folder, outline, topic.id)  # after an edit: the cards kept with the topic's section
+        if kept is not None:
+            return replace(topic, cards=kept)
         full = self.guide()
         if full.fingerprint == outline.fingerprint:
             parts: dict[str, dict[str, object]] = {}

@@ -30,7 +30,7 @@ def review(
 
     ctx = context()
     guide, store = ctx.outline(), ctx.store()  # the cards' text comes from the database
-    sync_with_guide(store, guide.fingerprint, ctx.guide)
+    sync_with_guide(store, guide.fingerprint, ctx.guide, ctx.cards_changed_since)
     chosen = topic_filter(guide, [ctx.topic(name) for name in topic or ()],
                           [matching_sections(guide, name)[0] for name in section or ()],
                           [resolve_track(guide, name).id for name in track or ()])

@@ -5,6 +5,9 @@ checked result back is many times faster. A cache entry is used only for the exa
 path, and dlstudy version) it was made from, so an edited guide is always read and checked again.
 A cache that cannot be read or written is ignored: it only ever saves time.
 
+When the content is new, only the sections not seen before are read (`guide.pieces`): the read of each
+section is kept by its exact text, and the sections of the guides whose entries are kept stay with them.
+
 The content's hash is taken only when the file's stat (size, mtime, inode) differs from the one
 recorded with it: hashing a 44 MB guide on every command cost more than loading the cache entry. A
 stat is recorded only once the file is older than the clock's granularity could hide an edit in
@@ -13,80 +16,89 @@ stat is recorded only once the file is older than the clock's granularity could 
 
 from __future__ import annotations
 
-import gc
-import io
+import contextlib
+import functools
 import marshal
-import os
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from dlstudy import __version__, atomic
-from dlstudy.guide import source
+from dlstudy.guide import entries, source
+from dlstudy.guide.entries import collector_paused as _collector_paused
 
-if TYPE_CHECKING:  # loading an entry imports it; a search reads none
+if TYPE_CHECKING:  # loading a guide's entry imports it; a search reads none
     from dlstudy.guide.model import Guide
+    from dlstudy.guide.section_cache import SectionCache
+    from dlstudy.guide.sections import SectionStore
 
 T = TypeVar("T")
-_PROTOCOL = 5  # pickle's, named in the key: an entry written with another is not read
 _KEPT = 3  # guides whose entries are kept per cache folder: the one in use and recent edits
 _KEY_LENGTH = 32
 # the modules that make what is cached: an entry made by other code (another version, an edit) is not used
-_MAKERS = ("model.py", "reader.py", "yaml_nodes.py", "graph.py", "search.py", "wording.py", "cache.py")
-
-
-def read_only(mapping: dict[str, Any]) -> MappingProxyType[str, Any]:
-    return MappingProxyType(mapping)
-
-
+_MAKERS = ("model.py", "reader.py", "sections.py", "fields.py", "pieces.py", "yaml_nodes.py", "graph.py", "search.py",
+           "wording.py", "entries.py", "section_cache.py", "cache.py")
 
 
 def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     """The guide at `path`, from the cache when its content was seen before, else read, checked and cached.
 
     `outline=True` gives the guide without its cards (every topic's `cards` is empty): a fraction of
-    the size, for the commands that never show a card (next, status, tree, goal).
+    the size, for the commands that never show a card (next, status, tree, goal). A guide read anew for
+    its outline is cached as its outline only: its cards, most of the whole guide's entry and of the time
+    to write it, are kept with their sections and written whole by the first command that needs them.
     """
     from dlstudy.guide.model import Guide
 
     content: bytes | None = None
+    sections: SectionCache | None = None
     key = _known_key(path, cache)
     if key is None:
         content = source.read(path)  # refuses what is not a regular file of a guide's size, in its own words
-        key = _key(path, content)
+        sections, key = _content_key(path, content, cache)
     with _collector_paused():
-        cached = _read(cache / f"guide-{key}{'-outline' if outline else ''}.pickle", Guide)
-        guide = None if cached is not None else _read(cache / f"guide-{key}.pickle", Guide)
-        if cached is None and guide is None and content is None:  # known by its stat, but its entries are gone
+        found = _read(_entry(cache, key, outline), Guide)
+        whole = None if found is not None or not outline else _read(_entry(cache, key, False), Guide)
+        if found is None and whole is not None:
+            found = _without_cards(whole)
+            _write(found, _entry(cache, key, True))
+        if found is None and content is None:  # known by its stat, but its entries are gone
             try:
                 content = path.read_bytes()
             except OSError:
-                return _parse(path)
-            key = _key(path, content)  # the same, unless the file changed since its stat was taken
-        if cached is None and guide is None:
-            guide = replace(_parse(path, content), fingerprint=key)  # the very bytes the key was made from
-            _write(guide, cache / f"guide-{key}.pickle")
-        bare = None if cached is not None or guide is None else _without_cards(guide)
-    if bare is not None:
-        _write(bare, cache / f"guide-{key}-outline.pickle")
+                return _parse(path, cards=not outline)
+            sections, key = _content_key(path, content, cache)  # the same, unless the file changed meanwhile
+        if found is None:
+            assert content is not None and sections is not None
+            from dlstudy.guide.sections import CardsLost
+
+            try:
+                made = _parse(path, content, sections, not outline)
+            except CardsLost:  # a section's cards went missing from the cache meanwhile: read it all again
+                made = _parse(path, content, None, not outline)
+            found = replace(made, fingerprint=key)  # from the very bytes keyed
+            _write(found, _entry(cache, key, outline))
+            if not outline and not _entry(cache, key, True).exists():
+                _write(_without_cards(found), _entry(cache, key, True))
+            sections.keep(key)
     if content is not None:
         _remember(path, cache, key, content)  # only for a guide that was read and checked
-    if cached is not None:
-        return cached
-    assert guide is not None and bare is not None
-    return bare if outline else guide
+    return found
 
 
-def _parse(path: Path, content: bytes | None = None) -> Guide:
+def _entry(cache: Path, key: str, outline: bool) -> Path:
+    return cache / f"guide-{key}{'-outline' if outline else ''}.pickle"
+
+
+def _parse(path: Path, content: bytes | None = None, sections: SectionStore | None = None, cards: bool = True) -> Guide:
     from dlstudy.guide.reader import load_guide  # YAML is needed only when the guide is read, not when cached
 
-    return load_guide(path, content)
+    return load_guide(path, content, sections, cards)
 
 
 def derived(guide: Guide, cache: Path, name: str, kind: type[T], build: Callable[[], tuple[T, str]]) -> T:
@@ -124,8 +136,8 @@ def plain_part(fingerprint: str, cache: Path, name: str, kind: type[T]) -> T | N
 
 
 def keep_plain_part(fingerprint: str, cache: Path, name: str, value: object) -> None:
-    """Keep plain data (numbers, strings and their tuples, lists, sets and dicts) derived from the guide: it
-    is stored with `marshal`, which loads faster than pickle and is imported with the interpreter."""
+    """Keep plain data (numbers, strings, bytes and their tuples, lists, sets and dicts) derived from the
+    guide: it is stored with `marshal`, which loads faster than pickle and comes with the interpreter."""
     if fingerprint:
         _write(value, cache / f"guide-{fingerprint}-{name}.marshal")
 
@@ -151,45 +163,31 @@ def _without_cards(guide: Guide) -> Guide:
                                                    for topic_id, topic in guide.topics.items()}))
 
 
-def _read(entry: Path, kind: type[T]) -> T | None:
-    """The entry if it is sound and only its owner could have written it; None otherwise.
+def _content_key(path: Path, content: bytes, cache: Path) -> tuple[SectionCache, str]:
+    """The key of the content (at this path, made by this code), and its sections for reading it: the key is
+    made from the hashes of the sections (`guide.section_cache`), so the content is hashed only once."""
+    from dlstudy.guide.section_cache import SectionCache
 
-    Unpickling runs code named in the file, so an entry someone else could have written is not loaded.
-    """
-    try:
-        with entry.open("rb") as handle:
-            status = os.fstat(handle.fileno())
-            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
-                return None
-            value = marshal.loads(handle.read()) if entry.suffix == ".marshal" else _unpickled(handle)
-    except Exception:  # a damaged entry can fail in many ways; it is only a cache
-        return None
-    return value if isinstance(value, kind) else None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building a large guide allocates many objects and no cycles: the cyclic collector would only
-    rescan them again and again (half the load time on a 100,000-card guide)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _key(path: Path, content: bytes) -> str:
     import hashlib  # through OpenSSL, 2 ms to import: only when the file has changed
 
-    digest = hashlib.blake2b(content, digest_size=16)
-    # what reads an entry back: this dlstudy, pickle's protocol, marshal's format (Python's version)
-    digest.update(f"\0{path.resolve()}\0{__version__}\0{_PROTOCOL}\0{marshal.version}\0{sys.version_info[:2]}".encode())
+    sections = SectionCache(cache, _makers_digest(), content)
+    digest = hashlib.blake2b(sections.digest, digest_size=16)
+    digest.update(f"\0{path.resolve()}\0".encode() + _makers_digest())
+    return sections, digest.hexdigest()
+
+
+@functools.cache
+def _makers_digest() -> bytes:
+    """What else an entry depends on: dlstudy's version, the formats that read it back (pickle's protocol,
+    marshal's, which changes with Python's version) and the code of the makers."""
+    import hashlib
+
+    digest = hashlib.blake2b(f"{__version__}\0{entries.PROTOCOL}\0{marshal.version}\0{sys.version_info[:2]}".encode(),
+                             digest_size=32)
     here = Path(__file__).parent
     for maker in _MAKERS:
         digest.update((here / maker).read_bytes())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 _SETTLED_NS = 2_000_000_000  # a file modified this recently may change again within the same mtime
@@ -245,32 +243,13 @@ def _makers() -> str:
 
 
 def _write(value: object, entry: Path) -> None:
-    buffer = io.BytesIO()
-    if entry.suffix == ".marshal":
-        marshal.dump(value, buffer)  # type: ignore[arg-type]  # plain data by contract
-    else:
-        _pickle(value, buffer)
-    try:
-        atomic.write_bytes(entry, buffer.getvalue(), durable=False)  # readers see the whole entry or none
-        _prune(entry.parent)
-    except OSError:
-        pass
+    if entries.write(value, entry):
+        with contextlib.suppress(OSError):
+            _prune(entry.parent)
 
 
-def _pickle(value: object, buffer: io.BytesIO) -> None:
-    import copyreg
-    import pickle
-
-    pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
-    # the guide's read-only mappings cannot be pickled as they are: store them as dicts, wrap them on load
-    pickler.dispatch_table = copyreg.dispatch_table | {MappingProxyType: lambda proxy: (read_only, (dict(proxy),))}
-    pickler.dump(value)
-
-
-def _unpickled(handle: Any) -> Any:
-    import pickle  # 2 ms with what it imports: not for a command that reads only plain parts
-
-    return pickle.load(handle)
+def _read(entry: Path, kind: type[T]) -> T | None:
+    return entries.read(entry, kind)
 
 
 def _prune(folder: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from graphlib import TopologicalSorter
 
 Requires = Mapping[str, Sequence[str]]
 
@@ -101,23 +100,34 @@ def _cycle_through(start: str, requires: Requires, members: set[str]) -> list[st
     raise AssertionError("a component with a cycle must have a path back to its start")
 
 
+class CycleError(ValueError):
+    """The graph has a prerequisite cycle (`find_cycles` says which)."""
+
+
 def topological_order(requires: Requires, among: Iterable[str] | None = None) -> list[str]:
     """Prerequisites before the topics that need them; ties broken by guide order.
 
     `among` restricts the result to those topics (their relative order still respects every
-    path through the whole graph). The graph must be acyclic.
+    path through the whole graph). A graph with a cycle has no such order: CycleError.
     """
-    position = {topic: i for i, topic in enumerate(requires)}
-    sorter = TopologicalSorter({topic: tuple(requires[topic]) for topic in requires})
-    sorter.prepare()
-    ready: list[tuple[int, str]] = []
+    topics = list(requires)
+    position = {topic: i for i, topic in enumerate(topics)}
+    unmet = [len(requires[topic]) for topic in topics]
+    unlocks: list[list[int]] = [[] for _ in topics]
+    for i, topic in enumerate(topics):
+        for prerequisite in requires[topic]:
+            unlocks[position[prerequisite]].append(i)
+    ready = [i for i, count in enumerate(unmet) if not count]  # positions, ascending: already a heap
     order = []
-    while sorter.is_active():
-        for topic in sorter.get_ready():
-            heapq.heappush(ready, (position[topic], topic))
-        _, topic = heapq.heappop(ready)
-        order.append(topic)
-        sorter.done(topic)
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(topics[i])
+        for j in unlocks[i]:
+            unmet[j] -= 1
+            if not unmet[j]:
+                heapq.heappush(ready, j)
+    if len(order) < len(topics):
+        raise CycleError("the prerequisites have a cycle")
     if among is None:
         return order
     wanted = set(among)
@@ -125,7 +135,8 @@ def topological_order(requires: Requires, among: Iterable[str] | None = None) ->
 
 
 def ancestor_sets(requires: Requires) -> dict[str, int]:
-    """For each topic, a bit set (an int indexed by guide position) of everything it depends on."""
+    """For each topic, a bit set (an int indexed by guide position) of everything it depends on; CycleError
+    if the graph has a cycle."""
     bit = {topic: 1 << i for i, topic in enumerate(requires)}
     ancestors: dict[str, int] = {}
     for topic in topological_order(requires):
@@ -170,6 +181,16 @@ def longest_chain(requires: Requires) -> list[str]:
         chain.append(node)
         node = best_parent[node]
     return chain[::-1]
+
+
+def mask(topics: Iterable[str], position: Mapping[str, int]) -> int:
+    """The bit set of these topics (`position`: each topic's bit), built as bytes: OR-ing bits into an int
+    one by one would copy the growing int each time."""
+    bits = bytearray(len(position) // 8 + 1)
+    for topic in topics:
+        i = position[topic]
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
 
 
 def members(mask: int, order: Sequence[str]) -> list[str]:

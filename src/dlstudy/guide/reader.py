@@ -2,13 +2,13 @@
 
 The YAML is composed into nodes (not plain Python objects) so that every problem can be
 reported with its line. All problems of a file are collected and raised together.
+
+Each section is read on its own (`guide.sections`); what crosses sections (unique ids, prerequisites,
+cycles, tracks, levels, papers) is checked here, over the whole guide, every time.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,24 +16,24 @@ from typing import Any
 import yaml
 
 from dlstudy.errors import GuideError, Problem
-from dlstudy.guide import graph, source
-from dlstudy.guide.model import Card, Group, Guide, Level, Paper, Section, Topic, Track
-from dlstudy.guide.yaml_nodes import read_nodes
-from dlstudy.vocab import storable
+from dlstudy.guide import graph, pieces, source
+from dlstudy.guide.fields import FieldReader, did_you_mean, line_of, with_first
+from dlstudy.guide.model import Group, Guide, Level, Section, Topic, Track
+from dlstudy.guide.sections import Found, IdUse, SectionRead, SectionStore, TopicRead, read_section
+from dlstudy.guide.yaml_nodes import read_nodes, rest_root, section_node
 
 FORMAT_VERSION = 1
-MIN_CARDS_PER_TOPIC = 2
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_DECIMAL = re.compile(r"[-+]?[0-9]{1,18}")
 
 
+def load_guide(path: Path, content: bytes | None = None, store: SectionStore | None = None,
+               cards: bool = True) -> Guide:
+    """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem.
 
-
-def load_guide(path: Path, content: bytes | None = None) -> Guide:
-    """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem."""
-    return _GuideReader(path, content).read()
+    With a `store` of sections read before, only the sections whose text it does not hold are composed and
+    read (when the file's layout allows, see `guide.pieces`); the guide and its problems are the same.
+    Without `cards`, every topic's cards are left empty (the guide's outline).
+    """
+    return _GuideReader(path, content, store).read(cards)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -41,313 +41,156 @@ def load_guide(path: Path, content: bytes | None = None) -> Guide:
 _Listed = tuple[Any, list[tuple[str, yaml.Node]]]  # a track or level, with its topics' nodes
 
 _GUIDE_KEYS = {"title": True, "version": False, "sections": True, "tracks": False, "levels": False}
-_SECTION_KEYS = {"id": True, "title": True, "groups": True}
-_GROUP_KEYS = {"id": True, "title": True, "topics": True}
-_TOPIC_KEYS = {
-    "id": True,
-    "title": True,
-    "aliases": False,
-    "queries": True,
-    "goal": True,
-    "requires": False,
-    "paper": False,
-    "problems": False,
-    "cards": True,
-}
-_PAPER_KEYS = {"title": True, "first_author": True, "year": True, "arxiv": False, "doi": False}
-ARXIV_ID = re.compile(r"^[0-9]{4}\.[0-9]{4,5}$")  # the arXiv scheme since 2007, without a version
-DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s]+$")
-_PAPER_YEARS = (1940, 2100)
-_NAMED_KINDS = ("section", "group", "topic", "track", "level")
-_CARD_KEYS = {"id": True, "question": True, "answer": True}
 _TRACK_KEYS = {"id": True, "title": True, "topics": True}
 _LEVEL_KEYS = {"id": True, "title": True, "domain": True, "rank": True, "topics": True}
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _normalized(question: str) -> str:
-    return " ".join(question.casefold().split())
-
-
-class _GuideReader:
+class _GuideReader(FieldReader):
     """Walks the YAML node tree once, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, content: bytes | None = None):
+    def __init__(self, path: Path, content: bytes | None = None, store: SectionStore | None = None):
         self.path = path
         self.content = content
+        self.store = store
         self.name = str(path)
         self.problems: list[Problem] = []
+        self.topics: dict[str, TopicRead] = {}  # in guide order
+        self.shift: dict[str, int] = {}  # topic id -> what its section's lines count from
+        self.home: dict[str, SectionRead] = {}  # topic id -> its section
 
-    def problem(self, node: yaml.Node | int | None, message: str, context: str | None = None,
-                field: str | None = None) -> None:
-        line = _line(node) if isinstance(node, yaml.Node) else node
-        self.problems.append(Problem(self.name, line, message, context, field))
+    def report(self, line: int | None, message: str, context: str | None, field: str | None,
+               first: int | None) -> None:
+        self.problems.append(Problem(self.name, line, with_first(message, first), context, field))
 
     # -- entry point --
 
-    def read(self) -> Guide:
-        root = self._compose()
-        if root is None:
-            raise GuideError(self.name, self.problems)
-        fields, _ = self._mapping(root, _GUIDE_KEYS, None)
-        version = fields.get("version")
-        if version is not None:
-            number = self._integer(version, None, "version")
-            if number is not None and number != FORMAT_VERSION:
-                self.problem(version, f"unsupported guide format {number}; this dlstudy reads format "
-                             f"{FORMAT_VERSION}", field="version")
-        title = self._text(fields.get("title"), None, "title") or ""
-        sections, topic_nodes = self._sections(fields.get("sections"))
-        requires = self._check_requires(topic_nodes)
-        self._check_papers(topic_nodes)
-        tracks = self._tracks(fields.get("tracks"), topic_nodes, "tracks", _TRACK_KEYS)
-        levels = self._tracks(fields.get("levels"), topic_nodes, "levels", _LEVEL_KEYS)
-        self._check_graph(requires, topic_nodes, tracks, levels)
-        if self.problems:
-            raise GuideError(self.name, self.problems)
-        return self._build(title, sections, topic_nodes, requires, tracks, levels)
-
-    def _compose(self) -> yaml.Node | None:
+    def read(self, cards: bool) -> Guide:
         try:
             data = source.read(self.path) if self.content is None else self.content
         except GuideError as error:
-            self.problems += error.problems
-            return None
-        return read_nodes(data, self.problem)
+            raise GuideError(self.name, error.problems) from None
+        root, reads = self._from_pieces(data) if self.store is not None else (None, None)
+        if root is None:
+            root = read_nodes(data, self.problem)
+        if root is None:
+            raise GuideError(self.name, self.problems)
+        fields, _ = self.mapping(root, _GUIDE_KEYS, None)
+        version = fields.get("version")
+        if version is not None:
+            number = self.integer(version, None, "version")
+            if number is not None and number != FORMAT_VERSION:
+                self.problem(version, f"unsupported guide format {number}; this dlstudy reads format "
+                             f"{FORMAT_VERSION}", field="version")
+        title = self.text(fields.get("title"), None, "title") or ""
+        if reads is None:
+            node = fields.get("sections")
+            reads = [(read_section(item), 0) for item in self.items(node, None, "sections", required=node is not None)]
+        sections = self._sections(reads)
+        requires = self._check_requires()
+        self._check_papers()
+        tracks = self._tracks(fields.get("tracks"), "tracks", _TRACK_KEYS)
+        levels = self._tracks(fields.get("levels"), "levels", _LEVEL_KEYS)
+        self._check_graph(requires, tracks, levels)
+        if self.problems:
+            raise GuideError(self.name, self.problems)
+        return self._build(title, sections, requires, tracks, levels, cards)
 
-    # -- typed accessors: each reports its own problem and returns None on failure --
-
-    def _mapping(self, node: yaml.Node, keys: dict[str, bool], kind: str | None,
-                 field: str | None = None) -> tuple[dict[str, yaml.Node], str | None]:
-        """The mapping's fields by key, and a context naming it ("topic 'resnet'") for messages."""
-        context = kind
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"expected a mapping of {', '.join(keys)}, got {_kind(node)}", context, field)
-            return {}, context
-        named = [v for k, v in node.value if getattr(k, "value", None) == "id" and isinstance(v, yaml.ScalarNode)]
-        if kind in _NAMED_KINDS and named and named[0].value:
-            context = f"{kind} '{named[0].value}'"
-        fields: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, f"expected a key name, got {_kind(key_node)}", context, field)
-                continue
-            key = key_node.value
-            if key not in keys:
-                hint = _did_you_mean(key, list(keys))
-                self.problem(key_node, f"unknown key '{_shortened(key)}'{hint}; allowed: {', '.join(keys)}",
-                             context, field)
-            elif key in fields:
-                self.problem(key_node, f"key '{key}' appears twice (first on line {_line(fields[key])})",
-                             context, field)
-            else:
-                fields[key] = value_node
-        for key, required in keys.items():
-            if required and key not in fields:
-                self.problem(node, f"missing required key '{key}'", context, field)
-        return fields, context
-
-    def _text(self, node: yaml.Node | None, context: str | None, field: str) -> str | None:
-        if node is None:
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
-            self.problem(node, f"expected text, got {_kind(node)}", context, field)
-            return None
-        text = node.value.strip()
-        if not text:
-            self.problem(node, "must not be empty", context, field)
-            return None
-        if not storable(text):
-            self.problem(node, "invalid text: a lone surrogate (such as \\ud800)", context, field)
-            return None
-        return str(text)
-
-    def _integer(self, node: yaml.Node, context: str | None, field: str) -> int | None:
-        # YAML also reads 0x65, 1:41 and `!!int abc` as integers; int() accepts none of them
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _INT or not _DECIMAL.fullmatch(node.value):
-            self.problem(node, f"expected a whole number in decimal digits, got {_kind(node)}", context, field)
-            return None
-        return int(node.value)
-
-    def _slug(self, node: yaml.Node | None, context: str | None, field: str = "id") -> str | None:
-        text = self._text(node, context, field)
-        if text is not None and not SLUG.match(text):
-            self.problem(node, f"'{text}' is not a valid id: use lowercase letters, digits and single "
-                         "hyphens", context, field)
-            return None
-        return text
-
-    def _list(self, node: yaml.Node | None, context: str | None, field: str,
-              required: bool = False) -> list[yaml.Node]:
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"expected a list, got {_kind(node)}", context, field)
-            return []
-        if required and not node.value:
-            self.problem(node, "must not be empty", context, field)
-        return list(node.value)
-
-    def _texts(self, node: yaml.Node | None, context: str | None, field: str, required: bool = False
-               ) -> tuple[tuple[str, yaml.Node], ...]:
-        items = []
-        for item in self._list(node, context, field, required):
-            text = self._text(item, context, field)
-            if text is not None:
-                items.append((text, item))
-        return tuple(items)
+    def _from_pieces(self, data: bytes) -> tuple[yaml.Node | None, list[tuple[SectionRead, int]] | None]:
+        """The root node without its sections, and each section's read with the line it starts after; both
+        None if the file cannot be read piece by piece (then it is read whole)."""
+        assert self.store is not None
+        split = self.store.pieces
+        if split is None or split.data is not data:
+            return None, None
+        shift = first = data.count(b"\n", 0, split.bounds[0])
+        reads = []
+        for number, text in enumerate(split.sections()):
+            read = self.store.get(number)
+            if read is None:
+                piece = bytes(text)
+                source_text = pieces.section_text(piece)
+                node = None if source_text is None else section_node(source_text)
+                if node is None:
+                    return None, None
+                read = read_section(node, piece.count(b"\n"))
+                self.store.put(number, read)
+            reads.append((read, shift))
+            shift += read.lines
+        rest = pieces.rest_text(split.rest(sum(read.lines for read, _ in reads)))
+        root = None if rest is None else rest_root(rest, split.sections_line, first)
+        if root is None:
+            return None, None
+        self.store.made_from_pieces()
+        return root, reads
 
     # -- structure --
 
-    def _sections(self, node: yaml.Node | None) -> tuple[tuple[Section, ...], dict[str, _TopicNode]]:
+    def _sections(self, reads: list[tuple[SectionRead, int]]) -> tuple[Section, ...]:
+        """The sections, each read on its own with the line its lines count from, checked against each other:
+        each section's steps are replayed in guide order, so every problem keeps its place among the others."""
         sections = []
-        topic_nodes: dict[str, _TopicNode] = {}
-        seen_sections: dict[str, int] = {}
-        seen_groups: dict[str, int] = {}
-        for section_node in self._list(node, None, "sections", required=node is not None):
-            fields, context = self._mapping(section_node, _SECTION_KEYS, "section")
-            section_id = self._slug(fields.get("id"), context)
-            self._unique(section_id, fields.get("id"), seen_sections, "section", context)
-            title = self._text(fields.get("title"), context, "title")
-            groups = []
-            for group_node in self._list(fields.get("groups"), context, "groups", required=True):
-                group_fields, group_context = self._mapping(group_node, _GROUP_KEYS, "group")
-                group_id = self._slug(group_fields.get("id"), group_context)
-                self._unique(group_id, group_fields.get("id"), seen_groups, "group", group_context)
-                group_title = self._text(group_fields.get("title"), group_context, "title")
-                topic_ids = []
-                for topic_node in self._list(group_fields.get("topics"), group_context, "topics",
-                                             required=True):
-                    topic = self._topic(topic_node, section_id or "", group_id or "", topic_nodes)
-                    if topic is not None:
-                        topic_ids.append(topic.id)
-                groups.append(Group(group_id or "", group_title or "", section_id or "", tuple(topic_ids)))
-            sections.append(Section(section_id or "", title or "", tuple(groups)))
-        return tuple(sections), topic_nodes
+        seen: dict[str, dict[str, int]] = {"section": {}, "group": {}}
+        for read, shift in reads:
+            for step in read.steps:
+                if isinstance(step, TopicRead):
+                    first = self.topics.get(step.id)
+                    if first is not None:
+                        self.problem(step.id_line + shift, f"duplicate topic id '{step.id}' (first defined on "
+                                     f"line {first.line + self.shift[step.id]})", step.context, "id")
+                    else:
+                        self.topics[step.id] = step
+                        self.shift[step.id] = shift
+                        self.home[step.id] = read
+                elif isinstance(step, IdUse):
+                    known = seen[step.kind]
+                    if step.value in known:
+                        self.problem(step.line + shift, f"duplicate {step.kind} id '{step.value}' (first defined "
+                                     f"on line {known[step.value]})", step.context, "id")
+                    else:
+                        known[step.value] = step.line + shift
+                else:
+                    self._found(step, shift)
+            groups = tuple(Group(group.id, group.title, read.id,
+                                 tuple(topic.id for topic in group.topics if self.topics.get(topic.id) is topic))
+                           for group in read.groups)
+            sections.append(Section(read.id, read.title, groups))
+        return tuple(sections)
 
-    def _unique(self, value: str | None, node: yaml.Node | None, seen: dict[str, int], kind: str,
-                context: str | None) -> None:
-        if value is None or node is None:
-            return
-        if value in seen:
-            self.problem(node, f"duplicate {kind} id '{value}' (first defined on line {seen[value]})",
-                         context, "id")
-        else:
-            seen[value] = _line(node)
+    def _found(self, step: Found, shift: int) -> None:
+        self.report(None if step.line is None else step.line + shift, step.message, step.context, step.field,
+                    None if step.first is None else step.first + shift)
 
-    def _topic(self, node: yaml.Node, section_id: str, group_id: str,
-               topic_nodes: dict[str, _TopicNode]) -> _TopicNode | None:
-        fields, context = self._mapping(node, _TOPIC_KEYS, "topic")
-        topic_id = self._slug(fields.get("id"), context)
-        if topic_id is not None and topic_id in topic_nodes:
-            first = topic_nodes[topic_id].line
-            self.problem(fields["id"], f"duplicate topic id '{topic_id}' (first defined on line {first})",
-                         context, "id")
-            topic_id = None
-        title = self._text(fields.get("title"), context, "title")
-        goal = self._text(fields.get("goal"), context, "goal")
-        queries = self._texts(fields.get("queries"), context, "queries", required=True)
-        aliases = self._texts(fields.get("aliases"), context, "aliases")
-        requires = self._texts(fields.get("requires"), context, "requires")
-        problems = self._texts(fields.get("problems"), context, "problems")
-        paper = self._paper(fields.get("paper"), context)
-        cards = self._cards(fields.get("cards"), topic_id, context)
-        if topic_id is None:
-            return None
-        topic = _TopicNode(topic_id, title or "", section_id, group_id, goal or "",
-                           tuple(q for q, _ in queries), requires, tuple(a for a, _ in aliases), cards,
-                           _line(node), paper, tuple(p for p, _ in problems), fields.get("paper"))
-        topic_nodes[topic_id] = topic
-        return topic
+    def _line(self, topic: TopicRead, line: int | None) -> int | None:
+        """A line read with the topic's section, as a line of the file."""
+        return None if line is None else line + self.shift[topic.id]
 
-    def _paper(self, node: yaml.Node | None, context: str | None) -> Paper | None:
-        if node is None:
-            return None
-        fields, _ = self._mapping(node, _PAPER_KEYS, context, "paper")
-        title = self._text(fields.get("title"), context, "paper.title")
-        author = self._text(fields.get("first_author"), context, "paper.first_author")
-        year = self._integer(fields["year"], context, "paper.year") if "year" in fields else None
-        if year is not None and not _PAPER_YEARS[0] <= year <= _PAPER_YEARS[1]:
-            self.problem(fields["year"], f"{year} is not a year between {_PAPER_YEARS[0]} and {_PAPER_YEARS[1]}",
-                         context, "paper.year")
-            year = None
-        arxiv = self._text(fields.get("arxiv"), context, "paper.arxiv") if "arxiv" in fields else None
-        doi = self._text(fields.get("doi"), context, "paper.doi") if "doi" in fields else None
-        if ("arxiv" in fields) == ("doi" in fields):
-            self.problem(node, "give exactly one of arxiv or doi", context, "paper")
-            return None
-        if arxiv is not None and not ARXIV_ID.match(arxiv):
-            self.problem(fields["arxiv"], f"'{_shortened(arxiv)}' is not an arXiv id such as 1706.03762",
-                         context, "paper.arxiv")
-            return None
-        if doi is not None and not DOI.match(doi):
-            self.problem(fields["doi"], f"'{_shortened(doi)}' is not a DOI such as 10.1038/323533a0",
-                         context, "paper.doi")
-            return None
-        if title is None or author is None or year is None or (arxiv or doi) is None:
-            return None
-        return Paper(title, author, year, arxiv, doi)
-
-    def _cards(self, node: yaml.Node | None, topic_id: str | None, context: str | None) -> tuple[Card, ...]:
-        items = self._list(node, context, "cards")
-        if node is not None and isinstance(node, yaml.SequenceNode) and len(items) < MIN_CARDS_PER_TOPIC:
-            self.problem(node, f"needs at least {MIN_CARDS_PER_TOPIC} cards, has {len(items)}", context,
-                         "cards")
-        cards = []
-        keys: dict[str, int] = {}
-        questions: dict[str, int] = {}
-        for item in items:
-            fields, _ = self._mapping(item, _CARD_KEYS, context, "cards")
-            key = self._slug(fields.get("id"), context, "cards.id")
-            question = self._text(fields.get("question"), context, "cards.question")
-            answer = self._text(fields.get("answer"), context, "cards.answer")
-            if key is not None:
-                if key in keys:
-                    self.problem(fields["id"], f"duplicate card id '{key}' (first on line {keys[key]})",
-                                 context, "cards.id")
-                keys[key] = _line(fields["id"])
-            if question is not None:
-                normal = _normalized(question)
-                if normal in questions:
-                    self.problem(fields["question"], f"the same question appears twice in this topic "
-                                 f"(first on line {questions[normal]})", context, "cards.question")
-                questions[normal] = _line(fields["question"])
-            if key and question and answer and topic_id:
-                cards.append(Card(f"{topic_id}/{key}", key, topic_id, question, answer))
-        return tuple(cards)
-
-    def _tracks(self, node: yaml.Node | None, topic_nodes: dict[str, _TopicNode], field: str,
-                keys: dict[str, bool]) -> list[_Listed]:
+    def _tracks(self, node: yaml.Node | None, field: str, keys: dict[str, bool]) -> list[_Listed]:
         kind = field[:-1]
         result = []
         seen: dict[str, int] = {}
-        for item in self._list(node, None, field):
-            fields, context = self._mapping(item, keys, kind)
-            track_id = self._slug(fields.get("id"), context)
-            self._unique(track_id, fields.get("id"), seen, kind, context)
-            title = self._text(fields.get("title"), context, "title")
-            members = list(self._texts(fields.get("topics"), context, "topics"))
+        for item in self.items(node, None, field):
+            fields, context = self.mapping(item, keys, kind)
+            track_id = self.slug(fields.get("id"), context)
+            if track_id is not None and track_id in seen:
+                self.problem(fields["id"], f"duplicate {kind} id '{track_id}' (first defined on line "
+                             f"{seen[track_id]})", context, "id")
+            elif track_id is not None:
+                seen[track_id] = line_of(fields["id"])
+            title = self.text(fields.get("title"), context, "title")
+            members = list(self.texts(fields.get("topics"), context, "topics"))
             for topic_id, member_node in members:
-                if topic_id not in topic_nodes:
-                    hint = _did_you_mean(topic_id, list(topic_nodes))
+                if topic_id not in self.topics:
+                    hint = did_you_mean(topic_id, list(self.topics))
                     self.problem(member_node, f"unknown topic '{topic_id}'{hint}", context, "topics")
-            ids = tuple(topic_id for topic_id, _ in members if topic_id in topic_nodes)
+            ids = tuple(topic_id for topic_id, _ in members if topic_id in self.topics)
             if len(set(ids)) != len(ids):
                 self.problem(fields.get("topics"), "lists a topic more than once", context, "topics")
             if not members and fields.get("topics") is not None:
                 self.problem(fields.get("topics"), f"a {kind} needs at least one topic", context, "topics")
             if field == "levels":
-                domain = self._slug(fields.get("domain"), context, "domain")
+                domain = self.slug(fields.get("domain"), context, "domain")
                 rank_node = fields.get("rank")
-                rank = self._integer(rank_node, context, "rank") if rank_node is not None else None
+                rank = self.integer(rank_node, context, "rank") if rank_node is not None else None
                 if rank is None:
                     continue  # already reported; comparing it with the other levels would only mislead
                 record: Track | Level = Level(track_id or "", title or "", domain or "", rank, ids)
@@ -358,54 +201,61 @@ class _GuideReader:
 
     # -- graph checks --
 
-    def _check_papers(self, topic_nodes: dict[str, _TopicNode]) -> None:
+    def _check_papers(self) -> None:
         """A paper defines one topic: the same arXiv id or DOI on two topics is a mistake in one of them."""
         first: dict[str, str] = {}
-        for topic in topic_nodes.values():
+        for topic in self.topics.values():
             if topic.paper is None:
                 continue
             owner = first.setdefault(topic.paper.identifier.casefold(), topic.id)
             if owner != topic.id:
-                self.problem(topic.paper_node, f"{topic.paper.identifier} is already the paper of topic '{owner}'",
+                self.problem(self._line(topic, topic.paper_line),
+                             f"{topic.paper.identifier} is already the paper of topic '{owner}'",
                              f"topic '{topic.id}'", "paper")
 
-    def _check_requires(self, topic_nodes: dict[str, _TopicNode]) -> dict[str, tuple[str, ...]]:
+    def _check_requires(self) -> dict[str, tuple[str, ...]]:
         requires = {}
-        for topic in topic_nodes.values():
+        topics = self.topics
+        for topic in topics.values():
             context = f"topic '{topic.id}'"
             kept = []
-            for prerequisite, node in topic.requires:
+            for prerequisite, line in topic.requires:
                 if prerequisite == topic.id:
-                    self.problem(node, f"'{topic.id}' requires itself", context, "requires")
-                elif prerequisite not in topic_nodes:
-                    hint = _did_you_mean(prerequisite, list(topic_nodes))
-                    self.problem(node, f"unknown prerequisite '{prerequisite}'{hint}", context, "requires")
+                    self.problem(self._line(topic, line), f"'{topic.id}' requires itself", context, "requires")
+                elif prerequisite not in topics:
+                    hint = did_you_mean(prerequisite, list(topics))
+                    self.problem(self._line(topic, line), f"unknown prerequisite '{prerequisite}'{hint}", context,
+                                 "requires")
                 elif prerequisite in kept:
-                    self.problem(node, f"'{prerequisite}' is listed twice", context, "requires")
+                    self.problem(self._line(topic, line), f"'{prerequisite}' is listed twice", context, "requires")
                 else:
                     kept.append(prerequisite)
             requires[topic.id] = tuple(kept)
         return requires
 
-    def _check_graph(self, requires: dict[str, tuple[str, ...]], topic_nodes: dict[str, _TopicNode],
-                     tracks: list[_Listed], levels: list[_Listed]) -> None:
-        cycles = graph.find_cycles(requires)
-        for cycle in cycles:
-            topic = topic_nodes[cycle[0]]
-            self.problem(_requires_line(topic, cycle[1]), "prerequisite cycle: " + " -> ".join(cycle),
-                         f"topic '{topic.id}'", "requires")
-        if cycles:
+    def _requires_line(self, topic_id: str, prerequisite: str) -> int | None:
+        topic = self.topics[topic_id]
+        line = next((line for name, line in topic.requires if name == prerequisite), topic.line)
+        return self._line(topic, line)
+
+    def _check_graph(self, requires: dict[str, tuple[str, ...]], tracks: list[_Listed],
+                     levels: list[_Listed]) -> None:
+        try:
+            ancestors = graph.ancestor_sets(requires)
+        except graph.CycleError:  # only then is it worth finding the cycles, to name them
+            for cycle in graph.find_cycles(requires):
+                self.problem(self._requires_line(cycle[0], cycle[1]), "prerequisite cycle: " + " -> ".join(cycle),
+                             f"topic '{cycle[0]}'", "requires")
             return
         order = list(requires)
         position = {topic: i for i, topic in enumerate(order)}  # a topic's bit in an ancestor mask
-        ancestors = graph.ancestor_sets(requires)
         for topic_id, prerequisite, via in graph.redundant_edges(requires, ancestors):
-            self.problem(_requires_line(topic_nodes[topic_id], prerequisite),
+            self.problem(self._requires_line(topic_id, prerequisite),
                          f"'{prerequisite}' is already implied through '{via}'; list only direct "
                          "prerequisites", f"topic '{topic_id}'", "requires")
         for track, members in tracks:
             ids = track.topic_ids
-            lines = {topic_id: _line(node) for topic_id, node in members}
+            lines = {topic_id: line_of(node) for topic_id, node in members}
             # from the end, with one mask of the topics listed so far: linear in the track's length (comparing
             # every pair was quadratic); the pairs are listed only for the topics found in error
             after = 0
@@ -428,11 +278,19 @@ class _GuideReader:
             for topic_id in level.topic_ids:
                 ranks = rank_in.setdefault(level.domain, {})
                 ranks[topic_id] = min(ranks.get(topic_id, level.rank), level.rank)
+        position = {topic: i for i, topic in enumerate(order)}
+        masks: dict[tuple[str, int], int] = {}
         for level, members in levels:
-            lines = {topic_id: _line(node) for topic_id, node in members}
+            lines = {topic_id: line_of(node) for topic_id, node in members}
             ranks = rank_in.get(level.domain, {})
+            # the topics first taught higher in the domain, as a mask: most topics have none of them among their
+            # ancestors, which one AND tells (not below rank 0, where a topic in no level counts as higher too)
+            higher = masks.get((level.domain, level.rank))
+            if higher is None:
+                higher = masks[level.domain, level.rank] = graph.mask(
+                    [topic_id for topic_id, rank in ranks.items() if rank > level.rank], position)
             for topic_id in level.topic_ids:
-                if ranks[topic_id] != level.rank:
+                if ranks[topic_id] != level.rank or (level.rank >= 0 and not ancestors[topic_id] & higher):
                     continue
                 for ancestor in graph.members(ancestors[topic_id], order):
                     if ranks.get(ancestor, 0) > level.rank:
@@ -440,8 +298,8 @@ class _GuideReader:
                                      f"taught at {level.domain} {ranks[ancestor]}",
                                      f"level '{level.id}'", "topics")
 
-    def _build(self, title: str, sections: tuple[Section, ...], topic_nodes: dict[str, _TopicNode],
-               requires: dict[str, tuple[str, ...]], tracks: list[_Listed], levels: list[_Listed]) -> Guide:
+    def _build(self, title: str, sections: tuple[Section, ...], requires: dict[str, tuple[str, ...]],
+               tracks: list[_Listed], levels: list[_Listed], cards: bool) -> Guide:
         track_of: dict[str, list[str]] = {}
         for track, _ in tracks:
             for topic_id in track.topic_ids:
@@ -450,55 +308,13 @@ class _GuideReader:
         for level, _ in levels:
             for topic_id in level.topic_ids:
                 level_of.setdefault(topic_id, []).append(level.id)
+        shift, home = self.shift, self.home
         topics = {
-            node.id: Topic(node.id, node.title, node.section_id, node.group_id, node.goal, node.queries,
-                           requires[node.id], node.aliases, node.cards,
-                           tuple(track_of.get(node.id, ())), tuple(level_of.get(node.id, ())), node.line,
-                           node.paper, node.problems)
-            for node in topic_nodes.values()
+            read.id: Topic(read.id, read.title, read.section_id, read.group_id, read.goal, read.queries,
+                           requires[read.id], read.aliases, home[read.id].cards.of_topics()[read.number] if cards
+                           else (), tuple(track_of.get(read.id, ())), tuple(level_of.get(read.id, ())),
+                           read.line + shift[read.id], read.paper, read.problems)
+            for read in self.topics.values()
         }
         return Guide(self.path, title, sections, MappingProxyType(topics),
                      tuple(track for track, _ in tracks), tuple(level for level, _ in levels))
-
-
-@dataclass(frozen=True)
-class _TopicNode:
-    """A topic as read, before its prerequisites are checked; keeps nodes for line numbers."""
-
-    id: str
-    title: str
-    section_id: str
-    group_id: str
-    goal: str
-    queries: tuple[str, ...]
-    requires: tuple[tuple[str, yaml.Node], ...]
-    aliases: tuple[str, ...]
-    cards: tuple[Card, ...]
-    line: int
-    paper: Paper | None
-    problems: tuple[str, ...]
-    paper_node: yaml.Node | None
-
-
-def _requires_line(topic: _TopicNode, prerequisite: str) -> int:
-    for name, node in topic.requires:
-        if name == prerequisite:
-            return _line(node)
-    return topic.line
-
-
-def _kind(node: yaml.Node | None) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node is None or node.tag == "tag:yaml.org,2002:null":
-        return "nothing"
-    names = {_STR: "text", _INT: "a number", "tag:yaml.org,2002:float": "a number",
-             "tag:yaml.org,2002:bool": "true/false"}
-    return f"{names.get(node.tag, 'a value')} '{_shortened(node.value)}'"
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-

@@ -83,13 +83,52 @@ def _compose_checked(text: str) -> yaml.Node | None:
         raise
 
 
-def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
+def rest_root(text: str, sections_line: int, list_line: int) -> yaml.Node | None:
+    """The root of a guide file's text without its sections (`guide.pieces`), if it is a block mapping whose
+    `sections` key is on `sections_line` (counted from 0) with nothing under it; None if it is not, or if it
+    cannot be composed (the caller then reads the whole file, which reports any problem in its own words).
+    The empty value of `sections` stands where the list it stands for starts, on `list_line`."""
+    root = _composed(text, MAX_DEPTH, shared=True)
+    if not isinstance(root, yaml.MappingNode) or root.flow_style:
+        return None
+    for i, (key, value) in enumerate(root.value):
+        if isinstance(key, yaml.ScalarNode) and key.value == "sections":
+            if key.start_mark.line != sections_line or not isinstance(value, yaml.ScalarNode) \
+                    or value.tag != "tag:yaml.org,2002:null" or value.value != "":
+                return None
+            at = _Line(list_line)
+            root.value[i] = (key, yaml.ScalarNode(value.tag, "", at, at))  # type: ignore[arg-type]
+            return root
+    return None
+
+
+def section_node(text: str) -> yaml.Node | None:
+    """The node of the one item of a section's text (`guide.pieces`), lines counted from the text's start;
+    None if it is not one block list item, or if it cannot be composed: any YAML error, nesting deeper than
+    the item may inside the whole file (one level less: the file nests the list in its root mapping), or an
+    anchor or alias, which could not be composed piece by piece."""
+    node = _composed(text, MAX_DEPTH - 1, shared=False)
+    if not isinstance(node, yaml.SequenceNode) or node.flow_style or len(node.value) != 1:
+        return None
+    return node.value[0]  # type: ignore[no-any-return]
+
+
+def _composed(text: str, max_depth: int, shared: bool) -> yaml.Node | None:
+    try:
+        return _compose(text, _Loader, max_depth, shared)
+    except (yaml.YAMLError, _TooDeep):
+        return None
+
+
+def _compose(text: str, loader: type[yaml.SafeLoader], max_depth: int = MAX_DEPTH,
+             shared: bool = True) -> yaml.Node | None:
     """Build the node tree from libyaml's event stream without recursion.
 
     yaml.compose recurses once per nesting level, and libyaml's composer crashes the process on
     pathological nesting; this loop keeps an explicit stack and refuses absurd depth instead.
     An alias shares its node rather than copying it, but the reader walks every path through the
-    shared nodes, so the nodes aliases stand for are counted and capped.
+    shared nodes, so the nodes aliases stand for are counted and capped. Without `shared`, an anchor or
+    an alias is refused.
     """
     resolver = yaml.resolver.Resolver()
     stack: list[yaml.CollectionNode] = []
@@ -110,6 +149,8 @@ def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
     def attach(node: yaml.Node, anchor: str | None) -> None:
         nonlocal root
         if anchor:
+            if not shared:
+                raise yaml.composer.ComposerError(None, None, f"an anchor '&{anchor}'", None)
             anchors[anchor] = node
         if not stack:
             root = node
@@ -132,7 +173,7 @@ def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
             sizes[id(scalar)] = 1
             attach(scalar, event.anchor)
         elif issubclass(kind, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            if len(stack) >= MAX_DEPTH:
+            if len(stack) >= max_depth:
                 raise _TooDeep(event.start_mark.line + 1)
             mapping = issubclass(kind, yaml.MappingStartEvent)
             node_kind = yaml.MappingNode if mapping else yaml.SequenceNode
@@ -150,6 +191,8 @@ def _compose(text: str, loader: type[yaml.SafeLoader]) -> yaml.Node | None:
                 part for pair in ended.value for part in pair]
             sizes[id(ended)] = 1 + sum(sizes[id(child)] for child in children)
         elif issubclass(kind, yaml.AliasEvent):
+            if not shared:
+                raise yaml.composer.ComposerError(None, None, f"an alias '*{event.anchor}'", event.start_mark)
             target = anchors.get(event.anchor)
             if target is None:
                 raise yaml.composer.ComposerError(None, None, f"found undefined alias '{event.anchor}'",

@@ -55,15 +55,29 @@ def undo_latest(store: Store) -> Undone | None:
     return Undone(card, rating, when)
 
 
-def sync_with_guide(store: Store, fingerprint: str, full_guide: Callable[[], Guide]) -> None:
+CardChanges = tuple[dict[str, tuple[str, str]], set[str]]  # cards that may have changed (id -> text), ids that left
+
+
+def sync_with_guide(store: Store, fingerprint: str, full_guide: Callable[[], Guide],
+                    changes: Callable[[str], CardChanges | None] | None = None) -> None:
     """Guide edits reach the collection: new text for edited cards, removed cards stop being shown.
 
     Skipped when the cards were last synced with this very guide content (`fingerprint`), which spares
-    a large collection reading the whole guide and every card at each session start.
+    a large collection reading the whole guide and every card at each session start. After an edit,
+    `changes` may tell, from the guide content last synced, which cards can differ (those of the edited
+    sections): only they are compared. Otherwise every card is.
     """
-    if fingerprint and store.setting(SettingKey.GUIDE_SYNCED) == fingerprint:
+    synced = store.setting(SettingKey.GUIDE_SYNCED)
+    if fingerprint and synced == fingerprint:
         return
-    store.sync_guide_cards({card.id: (card.question, card.answer) for card in full_guide().cards})
+    changed = changes(synced) if changes is not None and fingerprint and isinstance(synced, str) and synced \
+        else None
+    if changed is not None:
+        current, left = changed
+        if current or left:
+            store.sync_guide_cards(current, only=set(current) | left)
+    else:
+        store.sync_guide_cards({card.id: (card.question, card.answer) for card in full_guide().cards})
     if fingerprint:
         store.set_setting(SettingKey.GUIDE_SYNCED, fingerprint)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +51,12 @@ def schedule(values: Sequence[Any]) -> Schedule:
 def card_row(row: Row) -> CardRow:
     return CardRow(row[0], row[1], row[2], row[3], row[4], row[5], schedule(row[6:14]), bool(row[14]),
                    to_utc(row[15]), bool(row[16]), to_utc(row[17]))
+
+
+def in_lists(prefix: str, values: Sequence[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`in_list` for any number of values: one bounded list of them at a time, for one statement each."""
+    for start in range(0, len(values), CHUNK):
+        yield in_list(prefix, values[start:start + CHUNK])
 
 
 def in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

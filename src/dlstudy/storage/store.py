@@ -76,28 +76,27 @@ class Store:
     def add_guide_cards(self, cards: list[tuple[str, str, str, str]], now: datetime) -> int:
         """Insert guide cards (key, topic, question, answer) not yet in the collection; returns how many."""
         with self.db.writing() as tx:
-            keys = [key for key, *_ in cards]
-            known: set[str] = set()
-            for start in range(0, len(keys), q.CHUNK):
-                chunk = keys[start:start + q.CHUNK]
-                names, params = q.in_list("k", chunk)
-                known |= {row[0] for row in tx.rows(f"SELECT key FROM card WHERE key IN ({names})", params)}
+            known = {row[0] for names, params in q.in_lists("k", [key for key, *_ in cards])
+                     for row in tx.rows(f"SELECT key FROM card WHERE key IN ({names})", params)}
             fresh = [{"key": key, "topic": topic_id, "source": str(Source.GUIDE), "question": question,
                       "answer": answer, "state": int(NEW), "now": now, "no": False}
                      for key, topic_id, question, answer in cards if key not in known]
             tx.run_many(q.INSERT_CARD, fresh)
             return len(fresh)
 
-    def sync_guide_cards(self, current: dict[str, tuple[str, str]]) -> None:
+    def sync_guide_cards(self, current: dict[str, tuple[str, str]], only: set[str] | None = None) -> None:
         """Refresh the text of guide cards from the guide; mark cards that left it as removed.
 
-        Only the cards that differ are written: after a guide edit that is a handful, not every card.
+        Only the cards that differ are written: after a guide edit that is a handful, not every card. With
+        `only`, only the cards with those keys are compared (the others are known to be in sync already).
         """
+        select, guide = "SELECT id, key, question, answer, removed FROM card WHERE source = :guide", str(Source.GUIDE)
         with self.db.writing() as tx:
+            rows = tx.rows(select, {"guide": guide}) if only is None else [
+                row for names, params in q.in_lists("k", sorted(only))
+                for row in tx.rows(f"{select} AND key IN ({names})", {"guide": guide, **params})]
             changes = []
-            for card_id, key, question, answer, removed in tx.rows(
-                    "SELECT id, key, question, answer, removed FROM card WHERE source = :guide",
-                    {"guide": str(Source.GUIDE)}):
+            for card_id, key, question, answer, removed in rows:
                 text = current.get(key)
                 if text is None and not removed:
                     changes.append({"id": card_id, "removed": True, "question": question, "answer": answer})
