@@ -1,7 +1,7 @@
 """A guide file's text split into its sections and the rest, so that each piece can be composed on its own.
 
 After an edit, most of a large guide is unchanged: the cache keeps the read of each section by its exact
-text (`guide.cache`), and only the pieces not seen before are composed. The split is made on the text, on
+text (`guide.section_cache`), and only the pieces not seen before are composed. The split is made on the text, on
 the lines that start an item of the top-level `sections:` block list, and it is used only when composing
 the pieces gives exactly the nodes composing the whole file would give:
 
