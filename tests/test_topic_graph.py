@@ -6,11 +6,16 @@ import pickle
 
 import pytest
 from guides import write_guide
+from hypothesis import given, settings
+from test_next import dags
 
 from dlstudy.guide import cache as guide_cache
 from dlstudy.guide import graph
 from dlstudy.guide.model import PickledTopics
 from dlstudy.guide.reader import load_guide
+from dlstudy.study import planning
+from dlstudy.study.progress import progress_report, topic_details
+from dlstudy.study.status import building_on, missing_prerequisites, state_of, unmet_ancestors
 
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": ["d"], "f": []}
 # 250 topics (three pickled pieces): two chains, the even topics and the odd ones
@@ -60,3 +65,35 @@ def test_the_cache_gives_the_pickled_guide(tmp_path):
         assert isinstance(again.topics, PickledTopics)
         assert again.topics["t249"].requires == ("t247",)
         assert [len(t.cards) for t in again.topics.values()][:2] == ([0, 0] if outline else [2, 2])
+
+
+@settings(max_examples=40, deadline=None)
+@given(dags())
+def test_a_cached_guide_plans_and_reports_as_the_read_one(tmp_path_factory, dag):
+    requires, statuses = dag
+    read = load_guide(write_guide(tmp_path_factory.mktemp("g") / "guide.yaml", requires, sections=2))
+    cached = pickle.loads(pickle.dumps(read))
+    for goal in (None, read.topics[list(requires)[-1]]):
+        assert planning.plan_next(cached, statuses, goal=goal, limit=None) == \
+            planning.plan_next(read, statuses, goal=goal, limit=None)
+    assert progress_report(cached, statuses) == progress_report(read, statuses)
+    for topic in read.topics.values():
+        assert state_of(cached, statuses, topic.id) == state_of(read, statuses, topic.id)
+        assert missing_prerequisites(cached, statuses, topic.id) == missing_prerequisites(read, statuses, topic.id)
+        assert unmet_ancestors(cached, statuses, topic.id) == unmet_ancestors(read, statuses, topic.id)
+        assert building_on(cached, statuses, topic) == building_on(read, statuses, topic)
+        assert topic_details(cached, statuses, topic) == topic_details(read, statuses, topic)
+        path = planning.learning_path(cached, statuses, topic)
+        assert path == planning.learning_path(read, statuses, topic)
+
+
+def test_topics_in_progress_are_counted_all_and_listed_up_to_a_bound(tmp_path):
+    guide = load_guide(write_guide(tmp_path / "guide.yaml", {f"t{i}": [] for i in range(14)}, sections=2))
+    statuses = {f"t{i}": "learning" for i in range(12)} | {"t13": "learned"}
+    plan = planning.plan_next(guide, statuses, in_progress_shown=3)
+    assert [t.id for t in plan.in_progress] == ["t0", "t1", "t2"] and plan.in_progress_count == 12
+    assert len(planning.plan_next(guide, statuses).in_progress) == 12
+    report = progress_report(guide, statuses, in_progress_shown=0)
+    assert report.in_progress == () and report.in_progress_count == 12
+    assert report.overall.counts == {"new": 1, "learning": 12, "learned": 1, "skipped": 0}
+    assert [s.counts["learning"] for s in report.sections] == [7, 5]

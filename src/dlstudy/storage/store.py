@@ -191,7 +191,7 @@ class Store:
     def statuses(self) -> dict[str, str]:
         """Each topic's status, including topics no longer in the guide."""
         with self.db.reading() as tx:
-            return {topic_id: status for topic_id, status in tx.rows("SELECT topic_id, status FROM topic_progress")}
+            return dict(tx.rows("SELECT topic_id, status FROM topic_progress"))
 
     def new_card_topics(self, now: datetime, topic_ids: set[str] | None) -> dict[str, int]:
         """How many new cards each topic has waiting."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import compress
 
 from dlstudy.guide.model import Guide, Topic, Track
-from dlstudy.study.status import Statuses, missing_prerequisites, state_of, status_of
+from dlstudy.study.status import Statuses, missing_prerequisites, state_of, statuses_in_order
 from dlstudy.vocab import Status, TopicState
 
 
@@ -26,25 +28,28 @@ class SectionProgress:
 class ProgressReport:
     sections: tuple[SectionProgress, ...]
     overall: SectionProgress
-    in_progress: tuple[Topic, ...]
+    in_progress: tuple[Topic, ...]  # the first `in_progress_shown` in guide order (all if None)
     goal: Topic | None
     track: Track | None
     orphans: tuple[tuple[str, str], ...]  # (topic id, status) kept for topics no longer in the guide
+    in_progress_count: int  # every topic in progress, listed or not
 
 
-def progress_report(guide: Guide, statuses: Statuses, goal: Topic | None = None,
-                    track: Track | None = None) -> ProgressReport:
-    def count(section_id: str, title: str, topic_ids: tuple[str, ...]) -> SectionProgress:
-        counts = {status.value: 0 for status in Status}
-        for topic_id in topic_ids:
-            counts[status_of(statuses, topic_id).value] += 1
-        return SectionProgress(section_id, title, len(topic_ids), counts)
+def progress_report(guide: Guide, statuses: Statuses, goal: Topic | None = None, track: Track | None = None,
+                    in_progress_shown: int | None = None) -> ProgressReport:
+    found = statuses_in_order(guide, statuses)
+    position = guide.graph.position
 
-    sections = tuple(count(s.id, s.title, s.topic_ids) for s in guide.sections)
-    overall = count("all", "Overall", tuple(guide.topics))
-    in_progress = tuple(t for t in guide.topics.values() if status_of(statuses, t.id) is Status.LEARNING)
-    orphans = tuple((t, s) for t, s in sorted(statuses.items()) if t not in guide.topics and s != Status.NEW)
-    return ProgressReport(sections, overall, in_progress, goal, track, orphans)
+    def count(section_id: str, title: str, values: list[str]) -> SectionProgress:
+        counts = {status.value: 0 for status in Status} | Counter(values)
+        return SectionProgress(section_id, title, len(values), counts)
+
+    sections = tuple(count(s.id, s.title, [found[position[t]] for t in s.topic_ids]) for s in guide.sections)
+    overall = count("all", "Overall", found)
+    learning = list(compress(range(len(found)), map(Status.LEARNING.__eq__, found)))
+    listed = learning if in_progress_shown is None else learning[:in_progress_shown]
+    orphans = tuple(sorted((t, s) for t, s in statuses.items() if t not in position and s != Status.NEW))
+    return ProgressReport(sections, overall, tuple(map(guide.topic_at, listed)), goal, track, orphans, len(learning))
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ class TopicDetails:
 def topic_details(guide: Guide, statuses: Statuses, topic: Topic) -> TopicDetails:
     section = next(s for s in guide.sections if s.id == topic.section_id)
     group = next(g for g in section.groups if g.id == topic.group_id)
-    dependents = [t for t in guide.topics.values() if topic.id in t.requires]
+    dependents = [guide.topics[guide.graph.ids[d]] for d in guide.graph.dependents[guide.graph.position[topic.id]]]
     levels = {level.id: level.title for level in guide.levels}
     return TopicDetails(
         topic=topic,
