@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import gc
 import pickle
+from array import array
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from dlstudy.guide.graph import TopicGraph
+from dlstudy.guide.graph import Edges, TopicGraph
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,8 @@ _PIECE = 100  # topics per pickled piece: a piece costs the same to unpickle on 
 
 
 def _unpickled_guide(path: Path, title: str, sections: tuple[Section, ...], tracks: tuple[Track, ...],
-                     levels: tuple[Level, ...], fingerprint: str, ids: tuple[str, ...],
-                     requires: tuple[tuple[int, ...], ...], dependents: tuple[tuple[int, ...], ...],
-                     order: tuple[int, ...], pieces: tuple[bytes, ...]) -> Guide:
+                     levels: tuple[Level, ...], fingerprint: str, ids: tuple[str, ...], requires: Edges,
+                     dependents: Edges, order: array[int], pieces: tuple[bytes, ...]) -> Guide:
     topics = PickledTopics(TopicGraph(ids, requires, dependents, order), pieces)
     return Guide(path, title, sections, topics, tracks, levels, fingerprint)
 
