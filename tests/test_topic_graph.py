@@ -14,7 +14,7 @@ from dlstudy.guide import graph
 from dlstudy.guide.model import PickledTopics
 from dlstudy.guide.reader import load_guide
 from dlstudy.study import planning
-from dlstudy.study.progress import progress_report, topic_details
+from dlstudy.study.progress import neighbourhood, progress_report, topic_details
 from dlstudy.study.status import building_on, missing_prerequisites, state_of, unmet_ancestors
 
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": ["d"], "f": []}
@@ -84,6 +84,9 @@ def test_a_cached_guide_plans_and_reports_as_the_read_one(tmp_path_factory, dag)
         assert unmet_ancestors(cached, statuses, topic.id) == unmet_ancestors(read, statuses, topic.id)
         assert building_on(cached, statuses, topic) == building_on(read, statuses, topic)
         assert topic_details(cached, statuses, topic) == topic_details(read, statuses, topic)
+        near = neighbourhood(cached, topic)  # `show` reads only these topics' statuses
+        assert topic_details(cached, {t: s for t, s in statuses.items() if t in near}, topic) == \
+            topic_details(read, statuses, topic)
         path = planning.learning_path(cached, statuses, topic)
         assert path == planning.learning_path(read, statuses, topic)
 

@@ -199,10 +199,9 @@ def status(show_all: Annotated[bool, typer.Option("--all", help="Every section a
     from dlstudy.study.planning import IN_PROGRESS_SHOWN
     from dlstudy.study.progress import progress_report
 
-    ctx, every = context(as_json), show_all or as_json  # --json lists every topic in progress
-    goal = _standing_goal(ctx)
-    result = progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track,
-                             in_progress_shown=None if every else IN_PROGRESS_SHOWN)
+    ctx = context(as_json)
+    goal, shown = _standing_goal(ctx), None if show_all or as_json else IN_PROGRESS_SHOWN  # --json: them all
+    result = progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track, in_progress_shown=shown)
     report(ctx, lambda: payloads.progress_data(result), lambda: view(result, show_all))
 
 
@@ -231,10 +230,11 @@ def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import topic_details as view
     from dlstudy.review.cards import list_cards
-    from dlstudy.study.progress import topic_details
+    from dlstudy.study.progress import neighbourhood, topic_details
 
     ctx = context(as_json)
-    details = topic_details(ctx.outline(), ctx.statuses(), ctx.with_cards(ctx.topic(topic)))
+    shown = ctx.with_cards(ctx.topic(topic))
+    details = topic_details(ctx.outline(), ctx.statuses(neighbourhood(ctx.outline(), shown)), shown)
     cards = list_cards(ctx.store(), details.topic.id)
     report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
 

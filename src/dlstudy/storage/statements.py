@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from dlstudy.storage.rows import SCHEDULE_COLUMNS, CardRow, Progress, Schedule
-from dlstudy.storage.sql import Row, to_utc
+from dlstudy.storage.sql import Row, Transaction, to_utc
 
 CARD = ("SELECT id, key, topic_id, source, question, answer, state, step, stability, difficulty, due, "
        "last_review, reps, lapses, suspended, buried_until, removed, created_at FROM card")
@@ -57,6 +57,15 @@ def in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """Named parameters for an IN list (NULL for none: it matches nothing)."""
     params = {f"{prefix}{i}": value for i, value in enumerate(values)}
     return ", ".join(f":{name}" for name in params) or "NULL", params
+
+
+def rows_in(tx: Transaction, sql: str, values: Collection[Any]) -> list[Row]:
+    """The rows of `sql`, whose `{}` is an IN list, for all of `values`: CHUNK values per statement."""
+    listed, found = sorted(values), []
+    for start in range(0, len(listed), CHUNK):
+        names, params = in_list("v", listed[start:start + CHUNK])
+        found += tx.rows(sql.format(names), params)
+    return found
 
 
 def shown(now: datetime, topic_ids: set[str] | None) -> tuple[str, dict[str, Any]]:

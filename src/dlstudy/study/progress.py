@@ -65,10 +65,19 @@ class TopicDetails:
     levels: tuple[str, ...]
 
 
+def neighbourhood(guide: Guide, topic: Topic) -> set[str]:
+    """The topics whose statuses `topic_details` looks at: the topic, its prerequisites, what it unlocks, and
+    the prerequisites of those (which make each locked or unlocked)."""
+    graph = guide.graph
+    at = graph.position[topic.id]
+    near = {at, *graph.requires[at], *graph.dependents[at]}
+    return {graph.ids[p] for i in near for p in (i, *graph.requires[i])}
+
+
 def topic_details(guide: Guide, statuses: Statuses, topic: Topic) -> TopicDetails:
     section = next(s for s in guide.sections if s.id == topic.section_id)
     group = next(g for g in section.groups if g.id == topic.group_id)
-    dependents = [guide.topics[guide.graph.ids[d]] for d in guide.graph.dependents[guide.graph.position[topic.id]]]
+    dependents = [guide.topic_at(d) for d in guide.graph.dependents[guide.graph.position[topic.id]]]
     levels = {level.id: level.title for level in guide.levels}
     return TopicDetails(
         topic=topic,
