@@ -188,8 +188,8 @@ class Store:
         """Each topic's status, including topics no longer in the guide; only those of `topic_ids` if given."""
         with self.db.reading() as tx:
             if topic_ids is None:
-                return dict(tx.rows("SELECT topic_id, status FROM topic_progress"))
-            return dict(q.rows_in(tx, "SELECT topic_id, status FROM topic_progress WHERE topic_id IN ({})", topic_ids))
+                return q.statuses(tx)
+            return dict(q.rows_in(tx, f"{q.STATUSES} WHERE topic_id IN ({{}})", topic_ids))
 
     def new_card_topics(self, now: datetime, topic_ids: set[str] | None) -> dict[str, int]:
         """How many new cards each topic has waiting."""
