@@ -6,7 +6,6 @@ Ranking looks at every topic, by guide position (`guide.graph`); only the topics
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import compress
 
 from dlstudy.guide.model import Guide, Topic, Track
 from dlstudy.study.status import Statuses, is_satisfied, state_of, statuses_in_order, unmet_ancestors
@@ -39,11 +38,9 @@ def plan_next(guide: Guide, statuses: Statuses, *, goal: Topic | None = None, tr
     """Topics in progress, then unlocked topics ranked: goal path, track, topics unlocked, guide order."""
     graph = guide.graph
     ids, requires = graph.ids, graph.requires
-    found = statuses_in_order(guide, statuses)
-    done = list(map(SATISFIED.__contains__, found))
-    learning = list(compress(range(len(ids)), map(Status.LEARNING.__eq__, found)))
-    new = list(compress(range(len(ids)), map(Status.NEW.__eq__, found)))
-    candidates = [i for i in new if all(done[p] for p in requires[i])]
+    in_order = statuses_in_order(guide, statuses)
+    found, learning, new = in_order.values, in_order.positions(Status.LEARNING), in_order.positions(Status.NEW)
+    candidates = [i for i in new if all(found[p] in SATISFIED for p in requires[i])]
 
     goal_path = set()
     if goal is not None and not is_satisfied(statuses, goal.id):
@@ -58,7 +55,7 @@ def plan_next(guide: Guide, statuses: Statuses, *, goal: Topic | None = None, tr
 
     def unlocks(i: int) -> tuple[str, ...]:
         return tuple(ids[d] for d in graph.dependents[i]
-                     if found[d] == Status.NEW and all(p == i or done[p] for p in requires[d]))
+                     if found[d] == Status.NEW and all(p == i or found[p] in SATISFIED for p in requires[d]))
 
     opened = {i: unlocks(i) for i in candidates}
     ranked = sorted(candidates, key=lambda i: (ids[i] not in goal_path, track_step.get(ids[i], len(ids)),
@@ -89,7 +86,7 @@ def plan_next(guide: Guide, statuses: Statuses, *, goal: Topic | None = None, tr
         suggestions.append(Suggestion(topic, tuple(reasons), opened[i]))
     listed = learning if in_progress_shown is None else learning[:in_progress_shown]
     return NextPlan(tuple(guide.topic_at(i) for i in listed), tuple(suggestions), len(candidates), goal, track,
-                    len(new) == len(ids), done.count(False), len(learning))
+                    len(new) == len(ids), len(ids) - sum(in_order.counts[value] for value in SATISFIED), len(learning))
 
 
 @dataclass(frozen=True)

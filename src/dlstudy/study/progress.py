@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import compress
 
-from dlstudy.guide.model import Guide, Topic, Track
+from dlstudy.guide.model import Guide, Section, Topic, Track
 from dlstudy.study.status import Statuses, missing_prerequisites, state_of, statuses_in_order
 from dlstudy.vocab import Status, TopicState
 
@@ -37,18 +35,18 @@ class ProgressReport:
 
 def progress_report(guide: Guide, statuses: Statuses, goal: Topic | None = None, track: Track | None = None,
                     in_progress_shown: int | None = None) -> ProgressReport:
-    found = statuses_in_order(guide, statuses)
-    position = guide.graph.position
+    in_order = statuses_in_order(guide, statuses)
+    found, position = in_order.values, guide.graph.position
 
-    def count(section_id: str, title: str, values: list[str]) -> SectionProgress:
-        counts = {status.value: 0 for status in Status} | Counter(values)
-        return SectionProgress(section_id, title, len(values), counts)
+    def count(section: Section) -> SectionProgress:
+        values = list(map(found.__getitem__, map(position.__getitem__, section.topic_ids)))
+        return SectionProgress(section.id, section.title, len(values), {v: values.count(v) for v in in_order.counts})
 
-    sections = tuple(count(s.id, s.title, [found[position[t]] for t in s.topic_ids]) for s in guide.sections)
-    overall = count("all", "Overall", found)
-    learning = list(compress(range(len(found)), map(Status.LEARNING.__eq__, found)))
+    sections = tuple(map(count, guide.sections))
+    overall = SectionProgress("all", "Overall", len(found), in_order.counts)
+    learning = in_order.positions(Status.LEARNING)
     listed = learning if in_progress_shown is None else learning[:in_progress_shown]
-    orphans = tuple(sorted((t, s) for t, s in statuses.items() if t not in position and s != Status.NEW))
+    orphans = tuple(sorted((t, statuses[t]) for t in statuses.keys() - position.keys() if statuses[t] != Status.NEW))
     return ProgressReport(sections, overall, tuple(map(guide.topic_at, listed)), goal, track, orphans, len(learning))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import repeat
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from dlstudy.guide.model import Guide, Topic
@@ -29,14 +29,33 @@ def is_satisfied(statuses: Statuses, topic_id: str) -> bool:
     return status_of(statuses, topic_id) in SATISFIED
 
 
-def statuses_in_order(guide: Guide, statuses: Statuses) -> list[str]:
-    """Each topic's status value, in guide order: what looks at every topic (`next`, `status`) takes them in
-    passes at C speed, not 10,000 calls to `status_of`."""
-    found = list(map(statuses.get, guide.graph.ids, repeat(Status.NEW.value)))
-    if sum(map(found.count, _BY_VALUE)) != len(found):
-        for value in found:
+@dataclass(frozen=True)
+class InOrder:
+    """Each topic's status value in guide order, and how many topics have each: what looks at every topic
+    (`next`, `status`) takes them in passes at C speed, not 10,000 calls to `status_of`."""
+
+    values: list[str]
+    counts: dict[str, int]  # by status value, every one
+
+    def positions(self, status: Status) -> list[int]:
+        """Where the topics with this status are, in guide order."""
+        values, value, count = self.values, status.value, self.counts[status.value]
+        if count > len(values) // 16:
+            return list(compress(range(len(values)), map(value.__eq__, values)))
+        found, at = [], -1
+        for _ in range(count):  # a few: from each to the next at C speed
+            at = values.index(value, at + 1)
+            found.append(at)
+        return found
+
+
+def statuses_in_order(guide: Guide, statuses: Statuses) -> InOrder:
+    values = list(map(statuses.get, guide.graph.ids, repeat(Status.NEW.value)))
+    counts = {value: values.count(value) for value in _BY_VALUE}
+    if sum(counts.values()) != len(values):
+        for value in values:
             Status(value)  # refuses the unknown value, as status_of does
-    return found
+    return InOrder(values, counts)
 
 
 def state_of(guide: Guide, statuses: Statuses, topic_id: str) -> TopicState:
