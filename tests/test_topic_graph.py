@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 import pytest
 from guides import write_guide
@@ -45,6 +46,17 @@ def test_a_pickled_guide_is_the_same_guide(tmp_path):
     with pytest.raises(KeyError):
         cached.topics["nope"]
     assert pickle.loads(pickle.dumps(cached)) == read  # pickled again, from its pieces
+    assert cached.sections == read.sections and list(cached.sections) == list(read.sections)
+    assert len(cached.sections) == 4 and cached.sections[3].topic_ids == read.sections[3].topic_ids
+
+
+def test_a_pickled_guide_keeps_ids_of_any_text(tmp_path):
+    read = load_guide(write_guide(tmp_path / "guide.yaml", DIAMOND))
+    odd = replace(read, topics={f"{t.id}\n{t.id}": replace(t, id=f"{t.id}\n{t.id}", requires=tuple(
+        f"{p}\n{p}" for p in t.requires)) for t in read.topics.values()})
+    assert pickle.loads(pickle.dumps(odd)).graph.ids == odd.graph.ids == tuple(f"{t}\n{t}" for t in DIAMOND)
+    single = replace(read, topics={"a": read.topics["a"]})
+    assert list(pickle.loads(pickle.dumps(single)).topics) == ["a"]
 
 
 def test_only_the_pieces_of_the_topics_used_are_unpickled(tmp_path):
@@ -101,3 +113,17 @@ def test_topics_in_progress_are_counted_all_and_listed_up_to_a_bound(tmp_path):
     assert report.in_progress == () and report.in_progress_count == 12
     assert report.overall.counts == {"new": 1, "learning": 12, "learned": 1, "skipped": 0}
     assert [s.counts["learning"] for s in report.sections] == [7, 5]
+
+
+def test_sections_are_counted_whether_their_topics_are_together_or_not(tmp_path):
+    read = load_guide(write_guide(tmp_path / "guide.yaml", {f"t{i}": [] for i in range(6)}, sections=3))
+    cached = pickle.loads(pickle.dumps(read))
+    assert read.section_spans == cached.section_spans == (
+        ("section-1", "Section 1", 0, 2), ("section-2", "Section 2", 2, 4), ("section-3", "Section 3", 4, 6))
+    shuffled = replace(read, topics={t: read.topics[t] for t in ("t5", "t0", "t3", "t1", "t2", "t4")})
+    assert shuffled.section_spans is None and pickle.loads(pickle.dumps(shuffled)).section_spans is None
+    statuses = {"t0": "learned", "t3": "learning", "t5": "skipped"}
+    for guide in (read, cached, shuffled, pickle.loads(pickle.dumps(shuffled))):
+        report = progress_report(guide, statuses)
+        assert [(s.section_id, s.done, s.counts["learning"]) for s in report.sections] == \
+            [("section-1", 1, 0), ("section-2", 0, 1), ("section-3", 1, 0)]

@@ -11,10 +11,11 @@ import gc
 import pickle
 import zlib
 from array import array
-from collections.abc import ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from dlstudy.guide.graph import Edges, TopicGraph
 
@@ -112,7 +113,7 @@ class Level:
 class Guide:
     path: Path
     title: str
-    sections: tuple[Section, ...]
+    sections: Sequence[Section]  # a tuple, but for a cached guide: unpickled when first used
     topics: Mapping[str, Topic]  # in guide order
     tracks: tuple[Track, ...]
     levels: tuple[Level, ...]
@@ -131,6 +132,22 @@ class Guide:
             return self.topics.at(position)
         return self.topics[self.graph.ids[position]]
 
+    @cached_property
+    def section_spans(self) -> tuple[tuple[str, str, int, int], ...] | None:
+        """Each section as (id, title, its first topic's position, the position after its last) when every
+        section's topics are together in guide order, as a read guide's are (None if not): what counting by
+        section needs, without unpickling the sections of a cached guide."""
+        if isinstance(self.sections, PickledSections):
+            return self.sections.spans
+        spans, start, ids = [], 0, self.graph.ids
+        for section in self.sections:
+            members = section.topic_ids
+            if ids[start:start + len(members)] != members:
+                return None
+            spans.append((section.id, section.title, start, start + len(members)))
+            start += len(members)
+        return tuple(spans) if start == len(ids) else None
+
     @property
     def requires(self) -> Mapping[str, tuple[str, ...]]:
         if isinstance(self.topics, PickledTopics):
@@ -147,10 +164,12 @@ class Guide:
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         topics, graph = list(self.topics.values()), self.graph
-        pieces = tuple(zlib.compress(pickle.dumps(tuple(topics[start:start + _PIECE]), pickle.HIGHEST_PROTOCOL), 1)
-                       for start in range(0, len(topics), _PIECE))
-        return _unpickled_guide, (self.path, self.title, self.sections, self.tracks, self.levels, self.fingerprint,
-                                  graph.ids, graph.requires, graph.dependents, graph.order, pieces)
+        pieces = tuple(_piece(tuple(topics[start:start + _PIECE])) for start in range(0, len(topics), _PIECE))
+        joined = "\n".join(graph.ids)  # ids are slugs: one string to unpickle, not 10,000
+        ids = joined if len(graph.ids) > 1 and joined.count("\n") == len(graph.ids) - 1 else graph.ids
+        sections = (tuple(map(_piece, self.sections)), self.section_spans)
+        return _unpickled_guide, (self.path, self.title, sections, self.tracks, self.levels, self.fingerprint,
+                                  ids, graph.requires, graph.dependents, graph.order, pieces)
 
 
 _PIECE = 100  # topics per pickled piece: a piece costs the same to unpickle on a guide of any size
@@ -158,11 +177,51 @@ _PIECE = 100  # topics per pickled piece: a piece costs the same to unpickle on 
 # 0.5 in a new process), for 0.1 ms more per piece used
 
 
-def _unpickled_guide(path: Path, title: str, sections: tuple[Section, ...], tracks: tuple[Track, ...],
-                     levels: tuple[Level, ...], fingerprint: str, ids: tuple[str, ...], requires: Edges,
+def _piece(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpickled(piece: bytes) -> Any:
+    collecting = gc.isenabled()
+    gc.disable()  # many new objects and no cycles: the collector would only scan them again and again
+    try:
+        return pickle.loads(zlib.decompress(piece))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _unpickled_guide(path: Path, title: str, sections: tuple[tuple[bytes, ...], Any], tracks: tuple[Track, ...],
+                     levels: tuple[Level, ...], fingerprint: str, ids: str | tuple[str, ...], requires: Edges,
                      dependents: Edges, order: array[int], pieces: tuple[bytes, ...]) -> Guide:
+    if isinstance(ids, str):
+        ids = tuple(ids.split("\n"))
     topics = PickledTopics(TopicGraph(ids, requires, dependents, order), pieces)
-    return Guide(path, title, sections, topics, tracks, levels, fingerprint)
+    return Guide(path, title, PickledSections(*sections), topics, tracks, levels, fingerprint)
+
+
+class PickledSections(Sequence[Section]):
+    """A cached guide's sections, each unpickled when first used: `next` and `review` never look at them,
+    `status` counts by `Guide.section_spans`, `show` reads one."""
+
+    def __init__(self, pieces: tuple[bytes, ...], spans: tuple[tuple[str, str, int, int], ...] | None):
+        self._pieces: list[bytes | Section] = list(pieces)
+        self.spans = spans  # Guide.section_spans, kept beside them
+
+    def __getitem__(self, index: int) -> Section:  # type: ignore[override]  # a section, never a slice
+        found = self._pieces[index]
+        if isinstance(found, bytes):
+            found = self._pieces[index] = _unpickled(found)
+        assert isinstance(found, Section)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class PickledTopics(Mapping[str, Topic]):
@@ -215,12 +274,6 @@ class PickledTopics(Mapping[str, Topic]):
         piece = self._pieces[index]
         if piece is None:
             return
-        collecting = gc.isenabled()
-        gc.disable()  # many new objects and no cycles: the collector would only scan them again and again
-        try:
-            topics: tuple[Topic, ...] = pickle.loads(zlib.decompress(piece))
-        finally:
-            if collecting:
-                gc.enable()
+        topics: tuple[Topic, ...] = _unpickled(piece)
         self._topics.update((topic.id, topic) for topic in topics)
         self._pieces[index] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dlstudy.guide.model import Guide, Section, Topic, Track
+from dlstudy.guide.model import Guide, Topic, Track
 from dlstudy.study.status import Statuses, missing_prerequisites, state_of, statuses_in_order
 from dlstudy.vocab import Status, TopicState
 
@@ -38,11 +38,14 @@ def progress_report(guide: Guide, statuses: Statuses, goal: Topic | None = None,
     in_order = statuses_in_order(guide, statuses)
     found, position = in_order.values, guide.graph.position
 
-    def count(section: Section) -> SectionProgress:
-        values = list(map(found.__getitem__, map(position.__getitem__, section.topic_ids)))
-        return SectionProgress(section.id, section.title, len(values), {v: values.count(v) for v in in_order.counts})
+    def count(section_id: str, title: str, values: list[str]) -> SectionProgress:
+        return SectionProgress(section_id, title, len(values), {v: values.count(v) for v in in_order.counts})
 
-    sections = tuple(map(count, guide.sections))
+    if (spans := guide.section_spans) is not None:  # each section's topics together: counted from a slice
+        sections = tuple(count(section_id, title, found[start:end]) for section_id, title, start, end in spans)
+    else:
+        sections = tuple(count(s.id, s.title, list(map(found.__getitem__, map(position.__getitem__, s.topic_ids))))
+                         for s in guide.sections)
     overall = SectionProgress("all", "Overall", len(found), in_order.counts)
     learning = in_order.positions(Status.LEARNING)
     listed = learning if in_progress_shown is None else learning[:in_progress_shown]
@@ -73,7 +76,8 @@ def neighbourhood(guide: Guide, topic: Topic) -> set[str]:
 
 
 def topic_details(guide: Guide, statuses: Statuses, topic: Topic) -> TopicDetails:
-    section = next(s for s in guide.sections if s.id == topic.section_id)
+    spans = guide.section_spans or tuple((s.id, s.title, 0, 0) for s in guide.sections)
+    section = guide.sections[next(i for i, span in enumerate(spans) if span[0] == topic.section_id)]  # only it
     group = next(g for g in section.groups if g.id == topic.group_id)
     dependents = [guide.topic_at(d) for d in guide.graph.dependents[guide.graph.position[topic.id]]]
     levels = {level.id: level.title for level in guide.levels}
