@@ -10,6 +10,7 @@ from guides import write_guide
 from hypothesis import given, settings
 from test_next import dags
 
+from dlstudy.errors import DlstudyError
 from dlstudy.guide import cache as guide_cache
 from dlstudy.guide import graph
 from dlstudy.guide.model import PickledTopics
@@ -127,3 +128,16 @@ def test_sections_are_counted_whether_their_topics_are_together_or_not(tmp_path)
         report = progress_report(guide, statuses)
         assert [(s.section_id, s.done, s.counts["learning"]) for s in report.sections] == \
             [("section-1", 1, 0), ("section-2", 0, 1), ("section-3", 1, 0)]
+
+
+def test_a_damaged_piece_is_reported_as_the_cache_s_fault(tmp_path):
+    read = load_guide(write_guide(tmp_path / "guide.yaml", CHAIN))
+    cached = pickle.loads(pickle.dumps(read))
+    topics = cached.topics
+    assert isinstance(topics, PickledTopics)
+    piece = topics._pieces[1]
+    assert isinstance(piece, bytes)
+    topics._pieces[1] = piece[:-8] + bytes(8)  # its checksum no longer matches
+    assert topics["t5"] == read.topics["t5"]
+    with pytest.raises(DlstudyError, match="the cached guide is damaged"):
+        topics["t105"]

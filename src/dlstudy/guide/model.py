@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dlstudy.errors import DlstudyError
 from dlstudy.guide.graph import Edges, TopicGraph
 
 
@@ -182,10 +183,14 @@ def _piece(value: object) -> bytes:
 
 
 def _unpickled(piece: bytes) -> Any:
+    """A piece of a cached guide; a damaged one (zlib checks every piece) is the cache's fault, said so."""
     collecting = gc.isenabled()
     gc.disable()  # many new objects and no cycles: the collector would only scan them again and again
     try:
         return pickle.loads(zlib.decompress(piece))
+    except zlib.error as error:
+        raise DlstudyError(f"the cached guide is damaged ({error}); delete dlstudy's cache folder (the guide "
+                           "is read again from its file)") from None
     finally:
         if collecting:
             gc.enable()
