@@ -13,15 +13,15 @@ from test_next import dags
 from dlstudy.errors import DlstudyError
 from dlstudy.guide import cache as guide_cache
 from dlstudy.guide import graph
-from dlstudy.guide.model import PickledTopics
+from dlstudy.guide.model import _PIECE, PickledTopics
 from dlstudy.guide.reader import load_guide
 from dlstudy.study import planning
 from dlstudy.study.progress import neighbourhood, progress_report, topic_details
 from dlstudy.study.status import building_on, missing_prerequisites, state_of, unmet_ancestors
 
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": ["d"], "f": []}
-# 250 topics (three pickled pieces): two chains, the even topics and the odd ones
-CHAIN = {f"t{i}": [f"t{i - 2}"] if i >= 2 else [] for i in range(250)}
+# five pieces' worth of topics: two chains, the even topics and the odd ones
+CHAIN = {f"t{i}": [f"t{i - 2}"] if i >= 2 else [] for i in range(5 * _PIECE)}
 
 
 def test_the_graph_numbers_topics_by_guide_position():
@@ -65,8 +65,8 @@ def test_only_the_pieces_of_the_topics_used_are_unpickled(tmp_path):
     cached = pickle.loads(pickle.dumps(read))
     topics = cached.topics
     assert isinstance(topics, PickledTopics)
-    assert topics["t120"] == read.topics["t120"] and cached.topic_at(0) == read.topics["t0"]
-    assert sum(piece is None for piece in topics._pieces) == 2  # of three
+    assert topics[f"t{2 * _PIECE + 1}"] == read.topics[f"t{2 * _PIECE + 1}"] and cached.topic_at(0) == read.topics["t0"]
+    assert [piece is None for piece in topics._pieces] == [True, False, True, False, False]
     assert list(topics.values()) == list(read.topics.values())  # in guide order, whatever was read first
     assert list(topics.items()) == list(read.topics.items())
 
@@ -77,7 +77,7 @@ def test_the_cache_gives_the_pickled_guide(tmp_path):
         guide_cache.load(path, tmp_path / "cache", outline=outline)
         again = guide_cache.load(path, tmp_path / "cache", outline=outline)
         assert isinstance(again.topics, PickledTopics)
-        assert again.topics["t249"].requires == ("t247",)
+        assert again.topics[f"t{5 * _PIECE - 1}"].requires == (f"t{5 * _PIECE - 3}",)
         assert [len(t.cards) for t in again.topics.values()][:2] == ([0, 0] if outline else [2, 2])
 
 
@@ -140,4 +140,4 @@ def test_a_damaged_piece_is_reported_as_the_cache_s_fault(tmp_path):
     topics._pieces[1] = piece[:-8] + bytes(8)  # its checksum no longer matches
     assert topics["t5"] == read.topics["t5"]
     with pytest.raises(DlstudyError, match="the cached guide is damaged"):
-        topics["t105"]
+        topics[f"t{_PIECE + 5}"]
