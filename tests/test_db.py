@@ -51,6 +51,16 @@ def test_datetimes_are_aware_utc_both_ways(tmp_path):
         store.set_status("mlp", "learned", datetime(2026, 11, 21, 12, 0))
 
 
+def test_the_statuses_of_some_topics_are_read_in_chunks(tmp_path):
+    store = Store(open_db(tmp_path))
+    for i in range(3):
+        store.set_status(f"t{i}", "learned" if i else "learning", NOW)
+    assert store.statuses(["t0", "t2", "nope"]) == {"t0": "learning", "t2": "learned"}
+    assert store.statuses([]) == {}
+    assert store.statuses([f"x{i}" for i in range(1200)] + ["t1"]) == {"t1": "learned"}  # three IN lists
+    assert store.statuses() == {"t0": "learning", "t1": "learned", "t2": "learned"}
+
+
 def test_blank_database_migrated_to_head_matches_the_models(tmp_path):
     engine = open_db(tmp_path)
     with engine.connect() as connection:

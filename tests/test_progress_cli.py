@@ -152,3 +152,37 @@ def test_shipped_guide_new_learner_gets_foundations(tmp_path):
     assert order[-1] == "stable-diffusion" and "mlp" not in order
     assert order.index("vae") < order.index("ddpm") < order.index("latent-diffusion")
     assert order.index("clip") < order.index("stable-diffusion")
+
+
+@pytest.fixture
+def busy(tmp_path):
+    """45 topics, one per section: 30 skipped, 12 in progress, 3 untouched."""
+    guide = write_guide(tmp_path / "many.yaml", {f"t{i}": [] for i in range(45)}, sections=45)
+    busy = {"DLSTUDY_HOME": str(tmp_path / "busy"), "DLSTUDY_GUIDE": str(guide),
+            "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "COLUMNS": "200"}
+    for i in range(42):
+        assert run(busy, "skip" if i < 30 else "start", f"t{i}").exit_code == 0
+    return busy
+
+
+def test_next_and_status_list_ten_topics_in_progress_and_count_the_rest(busy):
+    for command in ("next", "status"):
+        lines = run(busy, command).stdout.splitlines()
+        learning = [line for line in lines if line.startswith("~ ")]
+        assert [line.split("[")[1].rstrip("]") for line in learning] == [f"t{i}" for i in range(30, 40)]
+        assert f"and 2 more (`dlstudy {command} --all` lists them all)" in lines
+        everything = run(busy, command, "--all").stdout.splitlines()
+        assert len([line for line in everything if line.startswith("~ ")]) == 12 and "and 2 more" not in everything
+    assert len(json.loads(run(busy, "next", "--json").stdout)["in_progress"]) == 12
+    assert len(json.loads(run(busy, "status", "--json").stdout)["in_progress"]) == 12
+
+
+def test_status_on_many_sections_shows_those_under_way(busy):
+    lines = run(busy, "status").stdout.splitlines()
+    rows = [line.split()[:2] for line in lines if line.startswith(" Section")]
+    assert rows == [["Section", str(i + 1)] for i in range(30, 42)]
+    assert "not shown: 30 sections done, 3 not started (`dlstudy status --all` shows them)" in lines
+    every = run(busy, "status", "--all").stdout.splitlines()
+    assert len([line for line in every if line.startswith(" Section")]) == 45 and "not shown" not in " ".join(every)
+    data = json.loads(run(busy, "status", "--json").stdout)
+    assert len(data["sections"]) == 45 and data["overall"]["done"] == 30

@@ -4,7 +4,7 @@ only when first asked for, and the output mode. Commands that need no guide neve
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -207,7 +207,11 @@ class AppContext:
                 self.note(f"{FIRST_RUN}: {database} (`dlstudy paths` shows where everything lives)")
         return self._store
 
-    def statuses(self) -> Statuses:
+    def statuses(self, of: Collection[str] | None = None) -> Statuses:
+        """Every topic's status; or, for a command about a few topics, only theirs (on a 10,000-topic guide,
+        reading them all is most of a `show`)."""
+        if self._statuses is None and of is not None:
+            return self.store().statuses(of)
         if self._statuses is None:
             self._statuses = self.store().statuses()
         return self._statuses

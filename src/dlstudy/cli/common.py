@@ -98,12 +98,24 @@ def refuse(message: str) -> None:
 def show(renderable: Any) -> None:
     """Print a Rich view. A line made by `render.common.whole` (a path, a file name, a link) is printed
     whole, never cut or wrapped by Rich, at any width and through a pipe: the terminal folds it, so it
-    copies as one piece."""
+    copies as one piece. The parts between such lines are printed together (one print each costs more
+    than rendering a line)."""
+    from rich.console import Group
+
     from dlstudy.cli.render.common import parts
 
     out = console()
+    wrapped: list[Any] = []
     for part, whole in parts(renderable):
-        out.print(part, soft_wrap=whole)
+        if not whole:
+            wrapped.append(part)
+            continue
+        if wrapped:
+            out.print(Group(*wrapped))
+            wrapped = []
+        out.print(part, soft_wrap=True)
+    if wrapped:
+        out.print(Group(*wrapped))
 
 
 def show_json(data: Any) -> None:

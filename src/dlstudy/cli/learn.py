@@ -123,7 +123,7 @@ def next_(
     track: Annotated[Optional[str], typer.Option("--track", "-t", help="Follow one of the problem tracks.",
                                                 autocompletion=complete_track)] = None,
     count: Annotated[int, typer.Option("-n", min=1, help="How many suggestions.")] = 5,
-    show_all: Annotated[bool, typer.Option("--all", help="Every unlocked topic.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Every unlocked topic and topic in progress.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """What to learn now: topics in progress, then the best unlocked topics, with reasons and searches."""
@@ -132,7 +132,7 @@ def next_(
     from dlstudy.guide.lookup import resolve_track
     from dlstudy.review.config import load_settings
     from dlstudy.review.queue import queue_size
-    from dlstudy.study.planning import learning_path, plan_next
+    from dlstudy.study.planning import IN_PROGRESS_SHOWN, learning_path, plan_next
 
     ctx = context(as_json)
     guide, statuses = ctx.outline(), ctx.statuses()
@@ -143,8 +143,9 @@ def next_(
         return
     standing = _standing_goal(ctx)
     chosen_track = resolve_track(guide, track) if track else standing.track
+    every = show_all or as_json  # --json lists every topic in progress
     plan = plan_next(guide, statuses, goal=None if track else standing.topic, track=chosen_track,
-                     limit=None if show_all else count)
+                     limit=None if show_all else count, in_progress_shown=None if every else IN_PROGRESS_SHOWN)
     store = ctx.store()
     due = queue_size(store, ctx.now, load_settings(store))
     report(ctx, lambda: payloads.next_plan_data(plan, due), lambda: views.next_plan(plan, due))
@@ -190,16 +191,18 @@ def goal_(
 
 
 @app.command()
-def status(as_json: JsonOpt = False) -> None:
+def status(show_all: Annotated[bool, typer.Option("--all", help="Every section and topic in progress.")] = False,
+           as_json: JsonOpt = False) -> None:
     """Progress per section and overall, topics in progress and the current goal."""
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import progress_report as view
+    from dlstudy.study.planning import IN_PROGRESS_SHOWN
     from dlstudy.study.progress import progress_report
 
     ctx = context(as_json)
-    goal = _standing_goal(ctx)
-    result = progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track)
-    report(ctx, lambda: payloads.progress_data(result), lambda: view(result))
+    goal, shown = _standing_goal(ctx), None if show_all or as_json else IN_PROGRESS_SHOWN  # --json: them all
+    result = progress_report(ctx.outline(), ctx.statuses(), goal.topic, goal.track, in_progress_shown=shown)
+    report(ctx, lambda: payloads.progress_data(result), lambda: view(result, show_all))
 
 
 @app.command()
@@ -227,11 +230,11 @@ def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import topic_details as view
     from dlstudy.review.cards import list_cards
-    from dlstudy.study.progress import topic_details
+    from dlstudy.study.progress import neighbourhood, topic_details
 
     ctx = context(as_json)
-    guide = ctx.outline()
-    details = topic_details(guide, ctx.statuses(), ctx.with_cards(ctx.topic(topic)))
+    shown = ctx.with_cards(ctx.topic(topic))
+    details = topic_details(ctx.outline(), ctx.statuses(neighbourhood(ctx.outline(), shown)), shown)
     cards = list_cards(ctx.store(), details.topic.id)
     report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
 

@@ -42,7 +42,7 @@ def review(
         echo(f"Next card due {due.astimezone():%Y-%m-%d %H:%M}.")
     elif not store.has_cards():
         echo("No cards yet: `dlstudy done TOPIC` puts a learned topic's cards into review.")
-    plan = plan_next(guide, ctx.statuses(), limit=1)
+    plan = plan_next(guide, ctx.statuses(), limit=1, in_progress_shown=0)
     if plan.suggestions:
         topic_next = plan.suggestions[0].topic
         echo(f"`dlstudy next` suggests: {topic_next.title} [{topic_next.id}]")

@@ -166,9 +166,9 @@ def _without_cards(guide: Guide) -> Guide:
 def _content_key(path: Path, content: bytes, cache: Path) -> tuple[SectionCache, str]:
     """The key of the content (at this path, made by this code), and its sections for reading it: the key is
     made from the hashes of the sections (`guide.section_cache`), so the content is hashed only once."""
-    from dlstudy.guide.section_cache import SectionCache
-
     import hashlib  # through OpenSSL, 2 ms to import: only when the file has changed
+
+    from dlstudy.guide.section_cache import SectionCache
 
     sections = SectionCache(cache, _makers_digest(), content)
     digest = hashlib.blake2b(sections.digest, digest_size=16)

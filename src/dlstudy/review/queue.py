@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dlstudy.days import day_begins, local_day
-from dlstudy.guide import graph
 from dlstudy.guide.model import Guide, Topic
 from dlstudy.review.settings import ReviewSettings
 from dlstudy.storage.rows import CardRow
@@ -80,7 +79,8 @@ def _first_new_cards(guide: Guide, store: Store, now: datetime, topic_ids: set[s
     if count <= 0:
         return []
     waiting = store.new_card_topics(now, topic_ids)
-    order = {topic: i for i, topic in enumerate(graph.topological_order(guide.requires))}
+    ids = guide.graph.ids
+    order = {ids[position]: i for i, position in enumerate(guide.graph.order)}
 
     def position(topic_id: str) -> int:
         return order.get(topic_id, len(order))  # topics gone from the guide come last

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -76,8 +77,7 @@ class Store:
     def add_guide_cards(self, cards: list[tuple[str, str, str, str]], now: datetime) -> int:
         """Insert guide cards (key, topic, question, answer) not yet in the collection; returns how many."""
         with self.db.writing() as tx:
-            known = {row[0] for names, params in q.in_lists("k", [key for key, *_ in cards])
-                     for row in tx.rows(f"SELECT key FROM card WHERE key IN ({names})", params)}
+            known = {row[0] for row in q.rows_in(tx, "SELECT key FROM card WHERE key IN ({})", [k for k, *_ in cards])}
             fresh = [{"key": key, "topic": topic_id, "source": str(Source.GUIDE), "question": question,
                       "answer": answer, "state": int(NEW), "now": now, "no": False}
                      for key, topic_id, question, answer in cards if key not in known]
@@ -92,9 +92,8 @@ class Store:
         """
         select, guide = "SELECT id, key, question, answer, removed FROM card WHERE source = :guide", str(Source.GUIDE)
         with self.db.writing() as tx:
-            rows = tx.rows(select, {"guide": guide}) if only is None else [
-                row for names, params in q.in_lists("k", sorted(only))
-                for row in tx.rows(f"{select} AND key IN ({names})", {"guide": guide, **params})]
+            rows = tx.rows(select, {"guide": guide}) if only is None else \
+                q.rows_in(tx, f"{select} AND key IN ({{}})", only, {"guide": guide})
             changes = []
             for card_id, key, question, answer, removed in rows:
                 text = current.get(key)
@@ -187,10 +186,12 @@ class Store:
                 tx.scalar(count.format(shown, "state = :review AND due < :until", " LIMIT :review_cap"), params),
                 tx.scalar(count.format(shown, "state = :new", " LIMIT :new_cap"), params))
 
-    def statuses(self) -> dict[str, str]:
-        """Each topic's status, including topics no longer in the guide."""
+    def statuses(self, topic_ids: Collection[str] | None = None) -> dict[str, str]:
+        """Each topic's status, including topics no longer in the guide; only those of `topic_ids` if given."""
         with self.db.reading() as tx:
-            return {topic_id: status for topic_id, status in tx.rows("SELECT topic_id, status FROM topic_progress")}
+            if topic_ids is None:
+                return q.statuses(tx)
+            return dict(q.rows_in(tx, f"{q.STATUSES} WHERE topic_id IN ({{}})", topic_ids))
 
     def new_card_topics(self, now: datetime, topic_ids: set[str] | None) -> dict[str, int]:
         """How many new cards each topic has waiting."""

@@ -21,7 +21,7 @@ class StandingGoal:
 
 def standing_goal(guide: Guide, store: Store) -> StandingGoal:
     saved = store.setting(SettingKey.GOAL) or {}
-    topic = guide.topics.get(saved.get("topic", ""))
+    topic = guide.topics.get(saved["topic"]) if "topic" in saved else None
     track = next((t for t in guide.tracks if t.id == saved.get("track")), None)
     return StandingGoal(topic, track, saved if saved and topic is None and track is None else None)
 

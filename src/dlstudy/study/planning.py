@@ -1,13 +1,17 @@
-"""What to learn next: unlocked topics ranked with their reasons, and the ordered path to a goal."""
+"""What to learn next: unlocked topics ranked with their reasons, and the ordered path to a goal.
+
+Ranking looks at every topic, by guide position (`guide.graph`); only the topics it names are read whole.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dlstudy.guide import graph
 from dlstudy.guide.model import Guide, Topic, Track
-from dlstudy.study.status import Statuses, is_satisfied, state_of, status_of, unmet_ancestors
-from dlstudy.vocab import Status, TopicState
+from dlstudy.study.status import Statuses, is_satisfied, state_of, statuses_in_order, unmet_ancestors
+from dlstudy.vocab import SATISFIED, Status, TopicState
+
+IN_PROGRESS_SHOWN = 10  # topics in progress that `next` and `status` list; the others are counted
 
 
 @dataclass(frozen=True)
@@ -19,25 +23,24 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class NextPlan:
-    in_progress: tuple[Topic, ...]
+    in_progress: tuple[Topic, ...]  # the first `in_progress_shown` in guide order (all if None)
     suggestions: tuple[Suggestion, ...]
     unlocked_count: int
     goal: Topic | None
     track: Track | None
     new_learner: bool
     left: int  # topics neither learned nor skipped
+    in_progress_count: int  # every topic in progress, listed or not
 
 
 def plan_next(guide: Guide, statuses: Statuses, *, goal: Topic | None = None, track: Track | None = None,
-              limit: int | None = 5) -> NextPlan:
+              limit: int | None = 5, in_progress_shown: int | None = None) -> NextPlan:
     """Topics in progress, then unlocked topics ranked: goal path, track, topics unlocked, guide order."""
-    position = {topic_id: i for i, topic_id in enumerate(guide.topics)}
-    dependents: dict[str, list[str]] = {topic_id: [] for topic_id in guide.topics}
-    for topic in guide.topics.values():
-        for prerequisite in topic.requires:
-            dependents[prerequisite].append(topic.id)
-    in_progress = tuple(t for t in guide.topics.values() if status_of(statuses, t.id) is Status.LEARNING)
-    candidates = [t for t in guide.topics.values() if state_of(guide, statuses, t.id) == TopicState.UNLOCKED]
+    graph = guide.graph
+    ids, requires = graph.ids, graph.requires
+    in_order = statuses_in_order(guide, statuses)
+    found, learning, new = in_order.values, in_order.positions(Status.LEARNING), in_order.positions(Status.NEW)
+    candidates = [i for i in new if all(found[p] in SATISFIED for p in requires[i])]
 
     goal_path = set()
     if goal is not None and not is_satisfied(statuses, goal.id):
@@ -50,18 +53,17 @@ def plan_next(guide: Guide, statuses: Statuses, *, goal: Topic | None = None, tr
             for member in unmet_ancestors(guide, statuses, topic_id) | {topic_id}:
                 track_step.setdefault(member, step)
 
-    def unlocks(topic: Topic) -> tuple[str, ...]:
-        return tuple(d for d in dependents[topic.id]
-                     if status_of(statuses, d) is Status.NEW
-                     and all(p == topic.id or is_satisfied(statuses, p) for p in guide.topics[d].requires))
+    def unlocks(i: int) -> tuple[str, ...]:
+        return tuple(ids[d] for d in graph.dependents[i]
+                     if found[d] == Status.NEW and all(p == i or found[p] in SATISFIED for p in requires[d]))
 
-    opened = {t.id: unlocks(t) for t in candidates}
-    ranked = sorted(candidates, key=lambda t: (t.id not in goal_path, track_step.get(t.id, len(position)),
-                                               -len(opened[t.id]), position[t.id]))
-    first_in_guide = min(candidates, key=lambda t: position[t.id]).id if candidates else None
-    chosen = ranked if limit is None else ranked[:limit]
+    opened = {i: unlocks(i) for i in candidates}
+    ranked = sorted(candidates, key=lambda i: (ids[i] not in goal_path, track_step.get(ids[i], len(ids)),
+                                               -len(opened[i]), i))
+    first_in_guide = candidates[0] if candidates else None
     suggestions = []
-    for topic in chosen:
+    for i in ranked if limit is None else ranked[:limit]:
+        topic = guide.topic_at(i)
         reasons = []
         if goal is not None and topic.id in goal_path:
             reasons.append(f"on the path to your goal: {goal.title}")
@@ -70,21 +72,21 @@ def plan_next(guide: Guide, statuses: Statuses, *, goal: Topic | None = None, tr
             target = guide.topics[track.topic_ids[step]].title
             reasons.append(f"continues your track {track.title}: step {step + 1} of {len(track.topic_ids)} "
                            f"({target})")
-        if opened[topic.id]:
-            count = len(opened[topic.id])
-            names = ", ".join(guide.topics[d].title for d in opened[topic.id][:3])
+        if opened[i]:
+            count = len(opened[i])
+            names = ", ".join(guide.topics[d].title for d in opened[i][:3])
             reasons.append(f"unlocks {count} topic{'s' if count != 1 else ''}: {names}"
                            + (", ..." if count > 3 else ""))
-        if topic.id == first_in_guide:
+        if i == first_in_guide:
             reasons.append("next in the guide's order")
-        if not topic.requires:
+        if not requires[i]:
             reasons.append("a foundation: needs nothing else")
         elif not reasons:
             reasons.append("ready: its prerequisites are done")
-        suggestions.append(Suggestion(topic, tuple(reasons), opened[topic.id]))
-    left = sum(1 for t in guide.topics if not is_satisfied(statuses, t))
-    new_learner = not any(status_of(statuses, t) is not Status.NEW for t in guide.topics)
-    return NextPlan(in_progress, tuple(suggestions), len(candidates), goal, track, new_learner, left)
+        suggestions.append(Suggestion(topic, tuple(reasons), opened[i]))
+    listed = learning if in_progress_shown is None else learning[:in_progress_shown]
+    return NextPlan(tuple(guide.topic_at(i) for i in listed), tuple(suggestions), len(candidates), goal, track,
+                    len(new) == len(ids), len(ids) - sum(in_order.counts[value] for value in SATISFIED), len(learning))
 
 
 @dataclass(frozen=True)
@@ -98,5 +100,6 @@ def learning_path(guide: Guide, statuses: Statuses, goal: Topic) -> list[PathSte
     if is_satisfied(statuses, goal.id):
         return []  # a learned or skipped goal covers its own prerequisites
     wanted = unmet_ancestors(guide, statuses, goal.id) | {goal.id}
-    order = graph.topological_order(guide.requires, among=wanted)
+    ids = guide.graph.ids
+    order = [ids[i] for i in guide.graph.order if ids[i] in wanted]
     return [PathStep(guide.topics[t], state_of(guide, statuses, t)) for t in order]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dlstudy.guide.model import Guide, Topic, Track
-from dlstudy.study.status import Statuses, missing_prerequisites, state_of, status_of
+from dlstudy.study.status import Statuses, missing_prerequisites, state_of, statuses_in_order
 from dlstudy.vocab import Status, TopicState
 
 
@@ -26,25 +26,31 @@ class SectionProgress:
 class ProgressReport:
     sections: tuple[SectionProgress, ...]
     overall: SectionProgress
-    in_progress: tuple[Topic, ...]
+    in_progress: tuple[Topic, ...]  # the first `in_progress_shown` in guide order (all if None)
     goal: Topic | None
     track: Track | None
     orphans: tuple[tuple[str, str], ...]  # (topic id, status) kept for topics no longer in the guide
+    in_progress_count: int  # every topic in progress, listed or not
 
 
-def progress_report(guide: Guide, statuses: Statuses, goal: Topic | None = None,
-                    track: Track | None = None) -> ProgressReport:
-    def count(section_id: str, title: str, topic_ids: tuple[str, ...]) -> SectionProgress:
-        counts = {status.value: 0 for status in Status}
-        for topic_id in topic_ids:
-            counts[status_of(statuses, topic_id).value] += 1
-        return SectionProgress(section_id, title, len(topic_ids), counts)
+def progress_report(guide: Guide, statuses: Statuses, goal: Topic | None = None, track: Track | None = None,
+                    in_progress_shown: int | None = None) -> ProgressReport:
+    in_order = statuses_in_order(guide, statuses)
+    found, position = in_order.values, guide.graph.position
 
-    sections = tuple(count(s.id, s.title, s.topic_ids) for s in guide.sections)
-    overall = count("all", "Overall", tuple(guide.topics))
-    in_progress = tuple(t for t in guide.topics.values() if status_of(statuses, t.id) is Status.LEARNING)
-    orphans = tuple((t, s) for t, s in sorted(statuses.items()) if t not in guide.topics and s != Status.NEW)
-    return ProgressReport(sections, overall, in_progress, goal, track, orphans)
+    def count(section_id: str, title: str, values: list[str]) -> SectionProgress:
+        return SectionProgress(section_id, title, len(values), {v: values.count(v) for v in in_order.counts})
+
+    if (spans := guide.section_spans) is not None:  # each section's topics together: counted from a slice
+        sections = tuple(count(section_id, title, found[start:end]) for section_id, title, start, end in spans)
+    else:
+        sections = tuple(count(s.id, s.title, list(map(found.__getitem__, map(position.__getitem__, s.topic_ids))))
+                         for s in guide.sections)
+    overall = SectionProgress("all", "Overall", len(found), in_order.counts)
+    learning = in_order.positions(Status.LEARNING)
+    listed = learning if in_progress_shown is None else learning[:in_progress_shown]
+    orphans = tuple(sorted((t, statuses[t]) for t in statuses.keys() - position.keys() if statuses[t] != Status.NEW))
+    return ProgressReport(sections, overall, tuple(map(guide.topic_at, listed)), goal, track, orphans, len(learning))
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,20 @@ class TopicDetails:
     levels: tuple[str, ...]
 
 
+def neighbourhood(guide: Guide, topic: Topic) -> set[str]:
+    """The topics whose statuses `topic_details` looks at: the topic, its prerequisites, what it unlocks, and
+    the prerequisites of those (which make each locked or unlocked)."""
+    graph = guide.graph
+    at = graph.position[topic.id]
+    near = {at, *graph.requires[at], *graph.dependents[at]}
+    return {graph.ids[p] for i in near for p in (i, *graph.requires[i])}
+
+
 def topic_details(guide: Guide, statuses: Statuses, topic: Topic) -> TopicDetails:
-    section = next(s for s in guide.sections if s.id == topic.section_id)
+    spans = guide.section_spans or tuple((s.id, s.title, 0, 0) for s in guide.sections)
+    section = guide.sections[next(i for i, span in enumerate(spans) if span[0] == topic.section_id)]  # only it
     group = next(g for g in section.groups if g.id == topic.group_id)
-    dependents = [t for t in guide.topics.values() if topic.id in t.requires]
+    dependents = [guide.topic_at(d) for d in guide.graph.dependents[guide.graph.position[topic.id]]]
     levels = {level.id: level.title for level in guide.levels}
     return TopicDetails(
         topic=topic,

@@ -55,6 +55,7 @@ def next_plan(plan, reviews_due: int = 0) -> RenderableType:
     if plan.in_progress:
         parts.append(Text("In progress", style="bold underline"))
         parts.extend(topic_line(t, "learning") for t in plan.in_progress)
+        parts.extend(_more(plan.in_progress_count - len(plan.in_progress), "dlstudy next --all"))
     if plan.suggestions:
         shown = len(plan.suggestions)
         parts.append(Text(f"Next ({shown} of {plan.unlocked_count} unlocked)", style="bold underline"))
@@ -67,9 +68,14 @@ def next_plan(plan, reviews_due: int = 0) -> RenderableType:
             parts.append(indented(Text.assemble("to understand: ", topic.goal), 3))
     elif plan.left == 0:
         parts.append(Text("Every topic is learned or skipped. Well done.", style="bold green"))
-    elif not plan.in_progress:
+    elif not plan.in_progress_count:
         parts.append(Text("Nothing is unlocked: finish the topics in progress first."))
     return Group(*parts)
+
+
+def _more(count: int, command: str) -> list[RenderableType]:
+    """The line under a list cut short: how many more, and the command that lists them all."""
+    return [Text(f"and {count} more (`{command}` lists them all)", style="dim")] if count > 0 else []
 
 
 def learning_path(goal, steps) -> RenderableType:
@@ -85,24 +91,29 @@ def learning_path(goal, steps) -> RenderableType:
     return Group(*parts)
 
 
-def progress_report(report) -> RenderableType:
+SECTIONS_SHOWN = 30  # a guide with more sections shows those under way (at most this many) and counts the rest
+
+
+def progress_report(report, every: bool = False) -> RenderableType:
     from rich.progress_bar import ProgressBar
 
+    rows, hidden = _sections_shown(report.sections, every)
     table = Table(box=None, padding=(0, 1))
     table.add_column("section")
     table.add_column("progress", width=16)  # narrow enough that section names stay readable at 60 columns
     table.add_column("done", justify="right", no_wrap=True)
     table.add_column("learning", justify="right", no_wrap=True)
-    for row in (*report.sections, report.overall):
+    for row in (*rows, report.overall):
         style = "bold" if row is report.overall else ""
         table.add_row(Text(row.title, style=style), ProgressBar(total=max(row.total, 1), completed=row.done),
                       f"{row.done}/{row.total}", str(row.counts["learning"]))
     counts = report.overall.counts
-    parts: list[RenderableType] = [
-        table,
-        Text(f"learned {counts['learned']}  learning {counts['learning']}  skipped {counts['skipped']}  "
-             f"new {counts['new']}"),
-    ]
+    parts: list[RenderableType] = [table]
+    if hidden:
+        parts.append(Text(f"not shown: {', '.join(hidden)} (`dlstudy status --all` shows them)",
+                          style="dim"))
+    parts.append(Text(f"learned {counts['learned']}  learning {counts['learning']}  skipped {counts['skipped']}  "
+                      f"new {counts['new']}"))
     if report.goal is not None:
         parts.append(Text(f"goal: {report.goal.title} [{report.goal.id}]", style="magenta"))
     if report.track is not None:
@@ -110,10 +121,26 @@ def progress_report(report) -> RenderableType:
     if report.in_progress:
         parts.append(Text("in progress:", style="bold"))
         parts.extend(topic_line(t, "learning") for t in report.in_progress)
+        parts.extend(_more(report.in_progress_count - len(report.in_progress), "dlstudy status --all"))
     if report.orphans:
         parts.append(Text("kept progress for topics no longer in the guide:", style="yellow"))
         parts.extend(Text(f"  {topic_id}: {status}") for topic_id, status in report.orphans)
     return Group(*parts)
+
+
+def _sections_shown(sections, every: bool) -> tuple[list, list[str]]:
+    """Every section, or on a guide of many sections those under way: some topic learned, skipped or in
+    progress, not all done. Returns them, and what is not shown as counts ("194 sections done")."""
+    if every or len(sections) <= SECTIONS_SHOWN:
+        return list(sections), []
+    done = sum(1 for row in sections if row.done == row.total)
+    under_way = [row for row in sections if row.done < row.total and (row.done or row.counts["learning"])]
+    untouched = len(sections) - done - len(under_way)
+    hidden = [f"{done} section{'s' if done != 1 else ''} done"] if done else []
+    hidden += [f"{untouched} not started"] if untouched else []
+    if len(under_way) > SECTIONS_SHOWN:
+        hidden.append(f"{len(under_way) - SECTIONS_SHOWN} more under way")
+    return under_way[:SECTIONS_SHOWN], hidden
 
 
 def tree(guide, states: dict[str, str], section_ids: list[str]) -> RenderableType:
