@@ -49,6 +49,7 @@ def test_a_pickled_guide_is_the_same_guide(tmp_path):
     assert pickle.loads(pickle.dumps(cached)) == read  # pickled again, from its pieces
     assert cached.sections == read.sections and list(cached.sections) == list(read.sections)
     assert len(cached.sections) == 4 and cached.sections[3].topic_ids == read.sections[3].topic_ids
+    assert cached.sections[1:3] == read.sections[1:3] and cached.sections[-1] == read.sections[-1]
 
 
 def test_a_pickled_guide_keeps_ids_of_any_text(tmp_path):

@@ -50,6 +50,7 @@ class InOrder:
 
 
 def statuses_in_order(guide: Guide, statuses: Statuses) -> InOrder:
+    """Every topic's status value by guide position, counted; an unknown value is refused as `status_of` does."""
     values = list(map(statuses.get, guide.graph.ids, repeat(Status.NEW.value)))
     counts = {value: values.count(value) for value in _BY_VALUE}
     if sum(counts.values()) != len(values):
