@@ -17,7 +17,7 @@ from dlstudy.guide.model import _PIECE, PickledTopics
 from dlstudy.guide.reader import load_guide
 from dlstudy.study import planning
 from dlstudy.study.progress import neighbourhood, progress_report, topic_details
-from dlstudy.study.status import building_on, missing_prerequisites, state_of, unmet_ancestors
+from dlstudy.study.status import building_on, missing_prerequisites, state_of, states, unmet_ancestors
 
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"], "e": ["d"], "f": []}
 # five pieces' worth of topics: two chains, the even topics and the odd ones
@@ -49,6 +49,7 @@ def test_a_pickled_guide_is_the_same_guide(tmp_path):
     assert pickle.loads(pickle.dumps(cached)) == read  # pickled again, from its pieces
     assert cached.sections == read.sections and list(cached.sections) == list(read.sections)
     assert len(cached.sections) == 4 and cached.sections[3].topic_ids == read.sections[3].topic_ids
+    assert cached.sections[1:3] == read.sections[1:3] and cached.sections[-1] == read.sections[-1]
 
 
 def test_a_pickled_guide_keeps_ids_of_any_text(tmp_path):
@@ -91,6 +92,7 @@ def test_a_cached_guide_plans_and_reports_as_the_read_one(tmp_path_factory, dag)
         assert planning.plan_next(cached, statuses, goal=goal, limit=None) == \
             planning.plan_next(read, statuses, goal=goal, limit=None)
     assert progress_report(cached, statuses) == progress_report(read, statuses)
+    assert states(cached, statuses) == {t: state_of(read, statuses, t) for t in read.topics}
     for topic in read.topics.values():
         assert state_of(cached, statuses, topic.id) == state_of(read, statuses, topic.id)
         assert missing_prerequisites(cached, statuses, topic.id) == missing_prerequisites(read, statuses, topic.id)

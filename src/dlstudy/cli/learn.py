@@ -215,12 +215,12 @@ def tree(
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import tree as view
     from dlstudy.guide.lookup import matching_sections
-    from dlstudy.study.status import state_of
+    from dlstudy.study.status import states as topic_states
 
     ctx = context(as_json)
     guide, statuses = ctx.outline(), ctx.statuses()
     section_ids = matching_sections(guide, section) if section else [s.id for s in guide.sections]
-    states: dict[str, str] = {t: state_of(guide, statuses, t) for t in guide.topics}
+    states: dict[str, str] = dict(topic_states(guide, statuses))
     report(ctx, lambda: payloads.tree_data(guide, states, section_ids), lambda: view(guide, states, section_ids))
 
 

@@ -1,8 +1,9 @@
 """The study guide as validated, frozen dataclasses (`guide.reader` makes them from a YAML file).
 
 A guide pickles (for `guide.cache`) its topics in pieces, each unpickled when one of its topics is first
-used, beside the prerequisite graph of them all: `next` on a 10,000-topic guide ranks every topic but
-shows a handful, and unpickling 10,000 topics cost more than all the rest of its own work.
+used, beside the prerequisite graph of them all, and its sections one by one, beside the span of topics
+each covers: `next` on a 10,000-topic guide ranks every topic but shows a handful, and unpickling 10,000
+topics cost more than all the rest of its own work.
 """
 
 from __future__ import annotations
@@ -154,6 +155,12 @@ class Guide:
             start += len(members)
         return tuple(spans) if start == len(ids) else None
 
+    def section_of(self, topic: Topic) -> Section:
+        """The section a topic is in (of a cached guide's sections, only that one is unpickled)."""
+        spans = self.section_spans
+        ids = [span[0] for span in spans] if spans is not None else [section.id for section in self.sections]
+        return self.sections[ids.index(topic.section_id)]
+
     @property
     def requires(self) -> Mapping[str, tuple[str, ...]]:
         if isinstance(self.topics, PickledTopics):
@@ -219,11 +226,12 @@ class PickledSections(Sequence[Section]):
         self._pieces: list[bytes | Section] = list(pieces)
         self.spans = spans  # Guide.section_spans, kept beside them
 
-    def __getitem__(self, index: int) -> Section:  # type: ignore[override]  # a section, never a slice
+    def __getitem__(self, index: Any) -> Any:  # a section; for a slice, a tuple of them
+        if isinstance(index, slice):
+            return tuple(self)[index]
         found = self._pieces[index]
         if isinstance(found, bytes):
             found = self._pieces[index] = _unpickled(found)
-        assert isinstance(found, Section)
         return found
 
     def __len__(self) -> int:

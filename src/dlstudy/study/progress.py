@@ -76,8 +76,7 @@ def neighbourhood(guide: Guide, topic: Topic) -> set[str]:
 
 
 def topic_details(guide: Guide, statuses: Statuses, topic: Topic) -> TopicDetails:
-    spans = guide.section_spans or tuple((s.id, s.title, 0, 0) for s in guide.sections)
-    section = guide.sections[next(i for i, span in enumerate(spans) if span[0] == topic.section_id)]  # only it
+    section = guide.section_of(topic)
     group = next(g for g in section.groups if g.id == topic.group_id)
     dependents = [guide.topic_at(d) for d in guide.graph.dependents[guide.graph.position[topic.id]]]
     levels = {level.id: level.title for level in guide.levels}

@@ -50,6 +50,7 @@ class InOrder:
 
 
 def statuses_in_order(guide: Guide, statuses: Statuses) -> InOrder:
+    """Every topic's status value by guide position, counted; an unknown value is refused as `status_of` does."""
     values = list(map(statuses.get, guide.graph.ids, repeat(Status.NEW.value)))
     counts = {value: values.count(value) for value in _BY_VALUE}
     if sum(counts.values()) != len(values):
@@ -67,7 +68,21 @@ def state_of(guide: Guide, statuses: Statuses, topic_id: str) -> TopicState:
     return TopicState.UNLOCKED if ready else TopicState.LOCKED
 
 
-_STATES = {status: TopicState(status.value) for status in Status if status is not Status.NEW}
+_STATES: dict[Status, TopicState] = {status: TopicState(status.value) for status in Status if status is not Status.NEW}
+
+
+def states(guide: Guide, statuses: Statuses) -> dict[str, TopicState]:
+    """Every topic's state (as `state_of` gives it), in guide order, in one pass."""
+    values, requires = statuses_in_order(guide, statuses).values, guide.graph.requires
+    found = {}
+    for i, (topic_id, value) in enumerate(zip(guide.graph.ids, values, strict=True)):
+        if value != Status.NEW:
+            found[topic_id] = _STATES[_BY_VALUE[value]]
+        elif all(values[p] in SATISFIED for p in requires[i]):
+            found[topic_id] = TopicState.UNLOCKED
+        else:
+            found[topic_id] = TopicState.LOCKED
+    return found
 
 
 def missing_prerequisites(guide: Guide, statuses: Statuses, topic_id: str) -> list[Topic]:
