@@ -93,3 +93,13 @@ def test_undo_command_takes_back_the_newest_answer(learner):
     out = learner.ok("undo").stdout
     assert out.startswith("undone: easy on card 1") and "due now" in out
     assert "nothing to undo" in refused(learner.run("undo"))
+
+
+def test_show_lists_the_first_cards_and_says_how_to_see_all(learner):
+    for number in range(23):
+        learner.ok("card", "add", "a", "-q", f"Own question {number}?", "-a", "x")
+    shown = learner.ok("show", "a").stdout
+    assert "Own question 19?" in shown and "Own question 20?" not in shown
+    assert "and 3 more (`dlstudy show a --all` lists them all)" in shown
+    assert "Own question 22?" in learner.ok("show", "a", "--all").stdout
+    assert len(json.loads(learner.ok("show", "a", "--json").stdout)["cards"]) == 23

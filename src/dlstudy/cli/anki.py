@@ -1,5 +1,7 @@
 """`dlstudy anki`: the collection out to an Anki package for the phone, and the answers given there back."""
 
+from __future__ import annotations
+
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,5 +1,7 @@
 """The Typer application: the one error boundary, the root options, and the command groups."""
 
+from __future__ import annotations
+
 import copy
 import errno
 import importlib
@@ -12,7 +14,6 @@ from typer.core import TyperGroup
 
 from dlstudy import __version__
 from dlstudy.cli.terminal import echo
-from dlstudy.context import close_server_connections
 from dlstudy.errors import DlstudyError
 from dlstudy.paths import choose_database_url
 
@@ -36,6 +37,8 @@ class _ErrorBoundary(TyperGroup):
             echo(f"dlstudy: cannot write the output ({error.strerror}); it is incomplete", err=True)
             raise typer.Exit(1) from None
         finally:
+            from dlstudy.context import close_server_connections  # loaded by then: every command has a context
+
             close_server_connections()
             choose_database_url(None)
 
@@ -67,11 +70,11 @@ root = typer.Typer(
 # the modules of the command groups, in the order help lists them, each with its group's name (None: its
 # commands sit at the top level)
 GROUPS = {
-    "learn": None,  # check, next, start/done/skip/reset, goal, status, tree, show, search, paths
+    "learn": None,  # check, next, start/done/skip/reset, goal, status, tree, show, search
     "review": None,  # review, undo, config, stats, optimize
     "progress_map": None,  # map
     "cards": "card",
-    "data": None,  # backup, restore, export, import, doctor
+    "data": None,  # backup, restore, export, import, doctor, paths
     "anki": "anki",
 }
 

@@ -1,5 +1,7 @@
 """`dlstudy card`: the learner's own cards, and card management."""
 
+from __future__ import annotations
+
 from typing import Annotated, Optional
 
 import typer

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from dlstudy.cli.terminal import console, echo, printable
-from dlstudy.context import AppContext
+
+if TYPE_CHECKING:
+    from dlstudy.context import AppContext
 
 
 def _cached_outline() -> Any:
@@ -54,6 +56,8 @@ def note(message: str) -> None:
 
 def context(as_json: bool = False) -> AppContext:
     """The command's context: the clock read once; the guide and the database opened when first used."""
+    from dlstudy.context import AppContext
+
     return AppContext(warn=warn, as_json=as_json, note=note)
 
 

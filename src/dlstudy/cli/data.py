@@ -1,14 +1,18 @@
-"""Commands that keep the learner's data safe: backups, restore, export, import, doctor."""
+"""Commands about the learner's data: backups, restore, export, import, doctor, and where it all lives (paths)."""
+
+from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dlstudy.cli.common import JsonOpt, YesOpt, backup_before, confirm, context, refuse, refuse_on_server, report
 from dlstudy.cli.terminal import echo
-from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
+
+if TYPE_CHECKING:
+    from dlstudy.context import AppContext
 
 app = typer.Typer()
 
@@ -161,3 +165,22 @@ def _doctor_report(ctx, damage, findings, repaired) -> None:
 
     report(ctx, lambda: payloads.doctor_data(damage, findings, repaired),
            lambda: doctor_report(damage, findings, repaired))
+
+
+@app.command("paths")
+def paths_(as_json: JsonOpt = False) -> None:
+    """Where the database, the guide, the settings and the backups live."""
+    from dlstudy import paths
+    from dlstudy.cli import payloads
+    from dlstudy.cli.render.learn import data_paths
+
+    url = paths.database_url()
+    if url is None:
+        database = str(paths.database_path())
+    else:
+        from dlstudy.storage.server import masked
+
+        database = masked(url)  # never the password
+    rows = [("database", database), ("guide", str(paths.guide_path())),
+            ("config", database), ("backups", str(paths.backups_dir()))]
+    report(context(as_json), lambda: payloads.paths_data(rows), lambda: data_paths(rows))

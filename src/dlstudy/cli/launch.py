@@ -20,12 +20,12 @@ from dlstudy.cli.application import application, whole_app
 
 # the module of each top-level command or group; tests/test_cli.py keeps it equal to what the modules register
 COMMANDS = {
-    **dict.fromkeys(("check", "start", "done", "skip", "reset", "next", "goal", "status", "tree", "show", "search",
-                     "paths"), "learn"),
+    **dict.fromkeys(("check", "start", "done", "skip", "reset", "next", "goal", "status", "tree", "show", "search"),
+                    "learn"),
     **dict.fromkeys(("review", "undo", "optimize", "stats", "config"), "review"),
     "map": "progress_map",
     "card": "cards",
-    **dict.fromkeys(("backup", "restore", "export", "import", "doctor"), "data"),
+    **dict.fromkeys(("backup", "restore", "export", "import", "doctor", "paths"), "data"),
     "anki": "anki",
 }
 

@@ -1,5 +1,7 @@
 """Commands about the guide and the learner's progress: check, next, start/done/skip/reset, goal, status,
-tree, show, search, paths."""
+tree, show, search."""
+
+from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -20,11 +22,11 @@ from dlstudy.cli.common import (
     show_json,
 )
 from dlstudy.cli.terminal import echo
-from dlstudy.context import AppContext
 from dlstudy.errors import DlstudyError
 from dlstudy.vocab import Status
 
 if TYPE_CHECKING:
+    from dlstudy.context import AppContext
     from dlstudy.guide.model import Topic
     from dlstudy.study.goals import StandingGoal
 
@@ -69,7 +71,7 @@ def _set_status(name: str, status: Status, force: bool) -> None:
         _reset_notes(ctx, topic)
 
 
-def _reset_notes(ctx: AppContext, topic: "Topic") -> None:
+def _reset_notes(ctx: AppContext, topic: Topic) -> None:
     """What a reset leaves as it is: the topics built on it, and its cards."""
     from dlstudy.study.status import building_on
 
@@ -107,7 +109,7 @@ def reset(topic: TopicArg) -> None:
     _set_status(topic, Status.NEW, True)
 
 
-def _standing_goal(ctx: AppContext) -> "StandingGoal":
+def _standing_goal(ctx: AppContext) -> StandingGoal:
     from dlstudy.study.goals import standing_goal
 
     goal = standing_goal(ctx.outline(), ctx.store())
@@ -225,7 +227,8 @@ def tree(
 
 
 @app.command("show")
-def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
+def show_(topic: TopicArg, as_json: JsonOpt = False,
+          show_all: Annotated[bool, typer.Option("--all", help="Every card, not only the first 20.")] = False) -> None:
     """Everything about one topic: prerequisites and their status, what it unlocks, searches, its cards."""
     from dlstudy.cli import payloads
     from dlstudy.cli.render.learn import topic_details as view
@@ -236,7 +239,7 @@ def show_(topic: TopicArg, as_json: JsonOpt = False) -> None:
     shown = ctx.with_cards(ctx.topic(topic))
     details = topic_details(ctx.outline(), ctx.statuses(neighbourhood(ctx.outline(), shown)), shown)
     cards = list_cards(ctx.store(), details.topic.id)
-    report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now))
+    report(ctx, lambda: payloads.topic_data(details, cards), lambda: view(details, cards, ctx.now, show_all))
 
 
 @app.command()
@@ -277,22 +280,3 @@ def search(
         link = finding.link_to_open(topics, engine)
         if not webbrowser.open(link):
             echo(f"dlstudy: no browser could be opened; nothing was opened. The link:\n{link}", err=True)
-
-
-@app.command("paths")
-def paths_(as_json: JsonOpt = False) -> None:
-    """Where the database, the guide, the settings and the backups live."""
-    from dlstudy import paths
-    from dlstudy.cli import payloads
-    from dlstudy.cli.render.learn import data_paths
-
-    url = paths.database_url()
-    if url is None:
-        database = str(paths.database_path())
-    else:
-        from dlstudy.storage.server import masked
-
-        database = masked(url)  # never the password
-    rows = [("database", database), ("guide", str(paths.guide_path())),
-            ("config", database), ("backups", str(paths.backups_dir()))]
-    report(context(as_json), lambda: payloads.paths_data(rows), lambda: data_paths(rows))

@@ -1,5 +1,7 @@
 """`dlstudy map`: the guide and the learner's progress as one self-contained HTML page."""
 
+from __future__ import annotations
+
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,5 +1,7 @@
 """Commands for reviewing: the review session, its settings and the statistics."""
 
+from __future__ import annotations
+
 from typing import Annotated, Optional
 
 import typer

@@ -167,7 +167,10 @@ def marks_legend() -> RenderableType:
     return Columns(items, padding=(0, 2))
 
 
-def topic_details(details, cards=(), now=None) -> RenderableType:
+SHOWN_CARDS = 20  # a topic with hundreds of the learner's own cards: `card list TOPIC` is the place for all
+
+
+def topic_details(details, cards=(), now=None, show_all: bool = False) -> RenderableType:
     topic = details.topic
     rows = [
         ("id", topic.id),
@@ -192,11 +195,13 @@ def topic_details(details, cards=(), now=None) -> RenderableType:
     if topic.paper is not None:  # last, so that its link can stand whole on the line below
         rows.append(("paper", topic.paper.reference))
         paper.append(whole(Text(topic.paper.url, style="underline"), len("to understand") + 2))
-    return Group(Text(topic.title, style="bold underline"), fields(rows), *paper, _topic_cards(topic, cards, now))
+    return Group(Text(topic.title, style="bold underline"), fields(rows), *paper,
+                 _topic_cards(topic, cards, now, show_all))
 
 
-def _topic_cards(topic, cards, now) -> RenderableType:
-    """The topic's cards: the learner's with their due dates, then guide cards not yet in the reviews."""
+def _topic_cards(topic, cards, now, show_all: bool) -> RenderableType:
+    """The topic's cards: the learner's with their due dates (the first SHOWN_CARDS unless `show_all`), then
+    guide cards not yet in the reviews."""
     from dlstudy.cli.render.common import when
 
     table = Table(box=None, padding=(0, 1), title_justify="left", show_header=bool(cards),
@@ -204,14 +209,17 @@ def _topic_cards(topic, cards, now) -> RenderableType:
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("due", no_wrap=True)
     table.add_column("question", ratio=1)
-    for row in cards:
+    listed = cards if show_all else cards[:SHOWN_CARDS]
+    for row in listed:
         due = "new" if not row.card.state else "now" if row.card.due <= now else when(row.card.due)
         table.add_row(str(row.id), "suspended" if row.suspended else due, row.question)
-    waiting = [card for card in topic.cards if card.question not in {row.question for row in cards}]
+    more = _more(len(cards) - len(listed), f"dlstudy show {topic.id} --all")
+    known = {row.question for row in cards}
+    waiting = [card for card in topic.cards if card.question not in known]
     if not waiting:
-        return table
+        return Group(table, *more)
     note = Text(f"guide cards, reviewed once the topic is learned (`dlstudy done {topic.id}`):", style="dim")
-    return Group(table, note, *(indented(Text(f"- {card.question}"), 2) for card in waiting))
+    return Group(table, *more, note, *(indented(Text(f"- {card.question}"), 2) for card in waiting))
 
 
 def data_paths(rows: list[tuple[str, str]]) -> RenderableType:
