@@ -89,13 +89,16 @@ def test_every_command_is_found_in_its_module_and_runs_alone():
 
 
 def test_a_command_run_alone_behaves_as_in_the_whole_app(tmp_path):
-    env = {"DLSTUDY_HOME": str(tmp_path), "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC", "COLUMNS": "200"}
-    for arguments in (["search", "resnet", "-n", "2"], ["show", "resnet"], ["next"], ["config", "list"],
-                      ["card", "list"], ["search", "--engine", "nowhere", "x"], ["show", "--help"]):
-        alone = subprocess.run([sys.executable, "-m", "dlstudy", *arguments], env={**os.environ, **env},
-                               capture_output=True, text=True)
-        whole = CliRunner().invoke(app, arguments, env=env, prog_name="dlstudy")
-        assert (alone.returncode, alone.stdout) == (whole.exit_code, whole.stdout), arguments
+    env = {"DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC", "COLUMNS": "200"}
+    for number, arguments in enumerate((["search", "resnet", "-n", "2"], ["show", "resnet"], ["next"],
+                                        ["config", "list"], ["card", "list"], ["search", "--engine", "nowhere", "x"],
+                                        ["show", "--help"], ["show", "no-such-topic"], ["next", "--bogus"])):
+        homes = {way: str(tmp_path / f"{way}-{number}") for way in ("alone", "whole")}  # each its first run
+        alone = subprocess.run([sys.executable, "-m", "dlstudy", *arguments], capture_output=True, text=True,
+                               env={**os.environ, **env, "DLSTUDY_HOME": homes["alone"]})
+        whole = CliRunner().invoke(app, arguments, env={**env, "DLSTUDY_HOME": homes["whole"]}, prog_name="dlstudy")
+        assert (alone.returncode, alone.stdout, alone.stderr.replace(homes["alone"], "HOME")) == \
+               (whole.exit_code, whole.stdout, whole.stderr.replace(homes["whole"], "HOME")), arguments
     nearest = subprocess.run([sys.executable, "-m", "dlstudy", "serch", "x"], env={**os.environ, **env},
                              capture_output=True, text=True)
     assert nearest.returncode == 2 and "Did you mean 'search'?" in nearest.stderr

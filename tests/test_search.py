@@ -184,3 +184,16 @@ def test_opening_a_paper_where_there_is_none_says_so(monkeypatch):
     result = cli("search", "cross validation", "-n", "1", "--engine", "paper", "--open")
     assert result.exit_code == 1 and opened == []
     assert result.stderr.strip() == "dlstudy: nothing was opened: none of these topics has a paper"
+
+
+def test_a_limited_search_is_the_head_of_the_whole_ranking(index):
+    # the limit lets a search skip the topics that cannot make the cut: it must never change who makes it
+    guide = load_guide(shipped_guide())
+    vocabulary = sorted({word for topic in guide.topics.values()
+                         for word in f"{topic.title} {topic.goal} {' '.join(topic.queries)}".split()})
+    queries = [" ".join(vocabulary[i:i + 1 + i % 3]) for i in range(0, len(vocabulary), 7)]
+    queries += [word[:4] for word in vocabulary[::11]] + [word[:-1] + "x" for word in vocabulary[::13]]
+    for query in queries:
+        whole = [(hit.topic.id, hit.score) for hit in index.search(query, limit=None)]
+        for limit in (1, 3, 5, 10):
+            assert [(hit.topic.id, hit.score) for hit in index.search(query, limit=limit)] == whole[:limit], query

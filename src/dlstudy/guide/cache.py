@@ -22,7 +22,6 @@ import marshal
 import sys
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -42,7 +41,7 @@ _KEPT = 3  # guides whose entries are kept per cache folder: the one in use and 
 _KEY_LENGTH = 32
 # the modules that make what is cached: an entry made by other code (another version, an edit) is not used
 _MAKERS = ("model.py", "reader.py", "sections.py", "fields.py", "pieces.py", "yaml_nodes.py", "graph.py", "search.py",
-           "wording.py", "entries.py", "section_cache.py", "cache.py")
+           "wording.py", "entries.py", "section_cache.py", "cache.py", "../vocab.py")  # vocab: what text is storable
 
 
 def load(path: Path, cache: Path, outline: bool = False) -> Guide:
@@ -99,23 +98,6 @@ def _parse(path: Path, content: bytes | None = None, sections: SectionStore | No
     from dlstudy.guide.reader import load_guide  # YAML is needed only when the guide is read, not when cached
 
     return load_guide(path, content, sections, cards)
-
-
-def derived(guide: Guide, cache: Path, name: str, kind: type[T], build: Callable[[], tuple[T, str]]) -> T:
-    """Something computed from the guide (such as the search index), kept with the guide's cache entry.
-
-    `build` runs when the entry is missing and returns the value with the fingerprint of the guide it
-    was made from; it is kept only if that is this guide (the file may have changed in between).
-    """
-    entry = cache / f"guide-{guide.fingerprint}-{name}.pickle"
-    with _collector_paused():
-        found = _read(entry, kind) if guide.fingerprint else None
-        if found is not None:
-            return found
-        found, made_from = build()
-    if guide.fingerprint and made_from == guide.fingerprint:
-        _write(found, entry)
-    return found
 
 
 def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | None:

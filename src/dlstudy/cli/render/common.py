@@ -48,9 +48,6 @@ def fields(rows) -> Table:
     return table
 
 
-
-
-
 def mark(state: str) -> Text:
     symbol, style = STATE_MARKS[state]
     return Text(f"{symbol} ", style=style)
