@@ -1,18 +1,16 @@
-"""The application context, built once per command: the clock read once, the guide and the store opened
-only when first asked for, and the output mode. Commands that need no guide never read it."""
+"""The application context, built once per command: the clock read once, and the guide and the store opened,
+each when first asked for, and the output mode. Commands that need no guide never read it."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlstudy import paths
 from dlstudy.errors import DlstudyError
-from dlstudy.vocab import EARLIEST, LATEST, time_in_range
 
 if TYPE_CHECKING:
     from dlstudy.guide.model import Guide, Topic
@@ -26,6 +24,8 @@ NOW_ENV = "DLSTUDY_NOW"  # tests fix the clock with an ISO timestamp
 
 def read_clock() -> datetime:
     """The current time, aware UTC; `DLSTUDY_NOW` fixes it."""
+    from dlstudy.vocab import EARLIEST, LATEST, time_in_range
+
     fixed = os.environ.get(NOW_ENV)
     if not fixed:
         moment = datetime.now(UTC)
@@ -68,16 +68,24 @@ def close_server_connections() -> None:
         _ON_SERVERS.pop().db.dispose()
 
 
-@dataclass
 class AppContext:
-    warn: Callable[[str], None]  # for what the learner should know but that does not stop the command
-    as_json: bool = False
-    note: Callable[[str], None] | None = None  # for news the learner should hear once (a data folder created)
-    now: datetime = field(default_factory=read_clock)
-    _guide: Guide | None = field(default=None, init=False)
-    _outline: Guide | None = field(default=None, init=False)
-    _store: Store | None = field(default=None, init=False)
-    _statuses: Statuses | None = field(default=None, init=False)
+    def __init__(self, warn: Callable[[str], None], as_json: bool = False,
+                 note: Callable[[str], None] | None = None, now: datetime | None = None):
+        self.warn = warn  # for what the learner should know but that does not stop the command
+        self.as_json = as_json
+        self.note = note  # for news the learner should hear once (a data folder created)
+        self._now = now
+        self._guide: Guide | None = None
+        self._outline: Guide | None = None
+        self._store: Store | None = None
+        self._statuses: Statuses | None = None
+
+    @property
+    def now(self) -> datetime:
+        """The command's time: the clock read when first needed (a search by words needs none), then kept."""
+        if self._now is None:
+            self._now = read_clock()
+        return self._now
 
     def clock(self) -> datetime:
         """A fresh reading, for what lasts (a review session); everything else uses `now`."""

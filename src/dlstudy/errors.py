@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class DlstudyError(Exception):
     """A problem caused by input or environment, not by a bug in dlstudy."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):  # a NamedTuple, not a dataclass: every command imports this module
     """One thing wrong with a guide file, with where it is."""
 
     path: str

@@ -23,12 +23,12 @@ from dlstudy.cli.common import (
 )
 from dlstudy.cli.terminal import echo
 from dlstudy.errors import DlstudyError
-from dlstudy.vocab import Status
 
 if TYPE_CHECKING:
     from dlstudy.context import AppContext
     from dlstudy.guide.model import Topic
     from dlstudy.study.goals import StandingGoal
+    from dlstudy.vocab import Status
 
 app = typer.Typer()
 
@@ -53,6 +53,7 @@ def check(
 
 def _set_status(name: str, status: Status, force: bool) -> None:
     from dlstudy.study.status import blocking_prerequisites, set_status
+    from dlstudy.vocab import Status
 
     ctx = context()
     guide = ctx.guide()
@@ -88,24 +89,32 @@ def _reset_notes(ctx: AppContext, topic: Topic) -> None:
 @app.command()
 def start(topic: TopicArg, force: ForceOpt = False) -> None:
     """Mark a topic as being learned."""
+    from dlstudy.vocab import Status
+
     _set_status(topic, Status.LEARNING, force)
 
 
 @app.command()
 def done(topic: TopicArg, force: ForceOpt = False) -> None:
     """Mark a topic as learned."""
+    from dlstudy.vocab import Status
+
     _set_status(topic, Status.LEARNED, force)
 
 
 @app.command()
 def skip(topic: TopicArg) -> None:
     """Mark a topic as already known: it counts as done for prerequisites."""
+    from dlstudy.vocab import Status
+
     _set_status(topic, Status.SKIPPED, True)
 
 
 @app.command()
 def reset(topic: TopicArg) -> None:
     """Mark a topic as new again."""
+    from dlstudy.vocab import Status
+
     _set_status(topic, Status.NEW, True)
 
 
@@ -254,7 +263,6 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Find topics by words and print the searches to learn them; with no words, for what `next` suggests."""
-    from dlstudy.cli import payloads
     from dlstudy.cli.render.search import search_hits
     from dlstudy.study import finding
 
@@ -271,6 +279,8 @@ def search(
         states = {t.id: state_of(ctx.outline(), ctx.statuses(), t.id) for t in topics}
     urls = finding.search_links(topics, engine or ("web" if open_link else None))
     if as_json:
+        from dlstudy.cli import payloads
+
         show_json(payloads.search_data(topics, urls, states))
     else:
         search_hits(topics, urls, states).write()

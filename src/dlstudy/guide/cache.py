@@ -22,7 +22,6 @@ import marshal
 import sys
 import time
 import zlib
-from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
@@ -52,6 +51,8 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     its outline is cached as its outline only: its cards, most of the whole guide's entry and of the time
     to write it, are kept with their sections and written whole by the first command that needs them.
     """
+    import dataclasses  # imported with the model anyway; not needed for a search, which reads no guide
+
     from dlstudy.guide.model import Guide
 
     content: bytes | None = None
@@ -80,7 +81,7 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
                 made = _parse(path, content, sections, not outline)
             except CardsLost:  # a section's cards went missing from the cache meanwhile: read it all again
                 made = _parse(path, content, None, not outline)
-            found = replace(made, fingerprint=key)  # from the very bytes keyed
+            found = dataclasses.replace(made, fingerprint=key)  # from the very bytes keyed
             _write(found, _entry(cache, key, outline))
             if not outline and not _entry(cache, key, True).exists():
                 _write(_without_cards(found), _entry(cache, key, True))
@@ -141,6 +142,8 @@ def keep_derived_part(fingerprint: str, cache: Path, name: str, value: object) -
 
 
 def _without_cards(guide: Guide) -> Guide:
+    from dataclasses import replace
+
     return replace(guide, topics=MappingProxyType({topic_id: replace(topic, cards=())
                                                    for topic_id, topic in guide.topics.items()}))
 

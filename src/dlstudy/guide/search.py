@@ -13,7 +13,6 @@ import heapq
 import math
 from array import array
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote_plus
 
@@ -59,8 +58,7 @@ def summary_of(topic: Topic, section_title: str) -> Summary:
                    paper.fields() if paper else None, paper.reference if paper else None)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     topic: Summary
     score: float
     matched: tuple[str, ...]  # the query words this topic matched
@@ -72,8 +70,7 @@ Shard = dict[str, tuple[float, tuple[tuple[float, bytes], ...]]]
 SUMMARIES_PER_PART = 256  # summaries are kept in parts of this many topics, by position in the guide
 
 
-@dataclass(frozen=True)
-class IndexTables:
+class IndexTables(NamedTuple):
     """What the index computes from a guide: plain data, cheap to keep between runs. Topics are known by
     their position in the guide, which also breaks ties between equal scores.
 
