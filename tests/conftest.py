@@ -131,3 +131,19 @@ def utc_local_time(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def composed(monkeypatch):
+    """The guide sections composed from their YAML (not found in the cache), by their text."""
+    from dlstudy.guide import reader
+
+    calls = []
+    real = reader.section_node
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(reader, "section_node", counting)
+    return calls

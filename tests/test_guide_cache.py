@@ -29,20 +29,6 @@ def parses(monkeypatch):
     return calls
 
 
-@pytest.fixture
-def composed(monkeypatch):
-    """The sections composed from YAML (not found in the cache), by their text."""
-    calls = []
-    real = topics.section_node
-
-    def counting(text):
-        calls.append(text)
-        return real(text)
-
-    monkeypatch.setattr(topics, "section_node", counting)
-    return calls
-
-
 def test_the_same_content_is_parsed_once(tmp_path, parses):
     path = write_guide(tmp_path / "guide.yaml", {"a": [], "b": ["a"]})
     first = guide_cache.load(path, tmp_path / "cache")

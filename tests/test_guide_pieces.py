@@ -24,20 +24,6 @@ from dlstudy.paths import shipped_guide
 SHIPPED = shipped_guide().read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def composed(monkeypatch):
-    """The sections composed from their YAML, not found in the cache."""
-    calls = []
-    real = topics.section_node
-
-    def counting(text):
-        calls.append(text)
-        return real(text)
-
-    monkeypatch.setattr(topics, "section_node", counting)
-    return calls
-
-
 def whole(path: Path):
     """The guide as reading the whole file gives it, or its problems."""
     try:
