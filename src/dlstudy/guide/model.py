@@ -8,7 +8,6 @@ topics cost more than all the rest of its own work.
 
 from __future__ import annotations
 
-import gc
 import pickle
 import zlib
 from array import array
@@ -18,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from dlstudy.guide.entries import collector_paused
 from dlstudy.guide.graph import Edges, TopicGraph
 
 
@@ -156,9 +156,13 @@ class Guide:
 
     def section_of(self, topic: Topic) -> Section:
         """The section a topic is in (of a cached guide's sections, only that one is unpickled)."""
+        return self.sections[self.section_index(topic)]
+
+    def section_index(self, topic: Topic) -> int:
+        """The place of a topic's section among the guide's sections, found without unpickling any."""
         spans = self.section_spans
         ids = [span[0] for span in spans] if spans is not None else [section.id for section in self.sections]
-        return self.sections[ids.index(topic.section_id)]
+        return ids.index(topic.section_id)
 
     @property
     def requires(self) -> Mapping[str, tuple[str, ...]]:
@@ -185,7 +189,7 @@ class Guide:
 
 
 # topics per pickled piece: a piece costs the same to unpickle on a guide of any size (`next` at 10,000 topics
-# unpickles three or four); pieces are compressed, as reading a third of the bytes costs less than inflating them
+# unpickles three or four); pieces are compressed: reading a third of the bytes saves more than inflating costs
 _PIECE = 50
 
 
@@ -195,13 +199,8 @@ def _piece(value: object) -> bytes:
 
 def _unpickled(piece: bytes) -> Any:
     """A piece of a cached guide (the cache checked the whole entry when it read it)."""
-    collecting = gc.isenabled()
-    gc.disable()  # many new objects and no cycles: the collector would only scan them again and again
-    try:
+    with collector_paused():
         return pickle.loads(zlib.decompress(piece))
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _unpickled_guide(path: Path, title: str, sections: tuple[tuple[bytes, ...], Any], tracks: tuple[Track, ...],

@@ -113,7 +113,7 @@ def topic_cards(folder: Path, guide: Guide, topic_id: str) -> tuple[Card, ...] |
     topic = guide.topics.get(topic_id)
     if keys is None or topic is None or len(keys) != len(guide.sections):
         return None
-    at = next(i for i, section in enumerate(guide.sections) if section.id == topic.section_id)
+    at = guide.section_index(topic)
     cards_of_topics = entries.read(_entry(folder, keys[at], "-cards"), tuple)
     number = guide.sections[at].topic_ids.index(topic_id)
     return cards_of_topics[number] if cards_of_topics is not None and number < len(cards_of_topics) else None

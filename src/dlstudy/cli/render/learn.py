@@ -53,9 +53,8 @@ def next_plan(plan, reviews_due: int = 0) -> RenderableType:
     if plan.track is not None:
         parts.append(Text(f"Track: {plan.track.title}", style="bold magenta"))
     if plan.in_progress:
-        parts.append(Text("In progress", style="bold underline"))
-        parts.extend(topic_line(t, "learning") for t in plan.in_progress)
-        parts.extend(_more(plan.in_progress_count - len(plan.in_progress), "dlstudy next --all"))
+        parts += _in_progress(Text("In progress", style="bold underline"), plan.in_progress,
+                              plan.in_progress_count, "dlstudy next --all")
     if plan.suggestions:
         shown = len(plan.suggestions)
         parts.append(Text(f"Next ({shown} of {plan.unlocked_count} unlocked)", style="bold underline"))
@@ -71,6 +70,11 @@ def next_plan(plan, reviews_due: int = 0) -> RenderableType:
     elif not plan.in_progress_count:
         parts.append(Text("Nothing is unlocked: finish the topics in progress first."))
     return Group(*parts)
+
+
+def _in_progress(heading: Text, topics, count: int, command: str) -> list[RenderableType]:
+    """The topics in progress shown (of `count` in all), under their heading, and how to list them all."""
+    return [heading, *(topic_line(t, "learning") for t in topics), *_more(count - len(topics), command)]
 
 
 def _more(count: int, command: str) -> list[RenderableType]:
@@ -119,9 +123,8 @@ def progress_report(report, every: bool = False) -> RenderableType:
     if report.track is not None:
         parts.append(Text(f"track: {report.track.title} [{report.track.id}]", style="magenta"))
     if report.in_progress:
-        parts.append(Text("in progress:", style="bold"))
-        parts.extend(topic_line(t, "learning") for t in report.in_progress)
-        parts.extend(_more(report.in_progress_count - len(report.in_progress), "dlstudy status --all"))
+        parts += _in_progress(Text("in progress:", style="bold"), report.in_progress, report.in_progress_count,
+                              "dlstudy status --all")
     if report.orphans:
         parts.append(Text("kept progress for topics no longer in the guide:", style="yellow"))
         parts.extend(Text(f"  {topic_id}: {status}") for topic_id, status in report.orphans)
