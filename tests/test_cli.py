@@ -63,6 +63,28 @@ def test_python_dash_m_runs_the_cli():
     assert result.stdout.strip() == f"dlstudy {__version__}"
 
 
+def test_the_program_ends_as_the_interpreter_would_less_its_teardown(tmp_path):
+    # `run` skips the teardown of modules and objects, not what the teardown does that the learner can see:
+    # exit handlers run, the output is flushed, the status is kept, the database is closed (its -wal file,
+    # which SQLite removes when the last connection closes, is gone)
+    env = {**os.environ, "DLSTUDY_HOME": str(tmp_path), "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC"}
+    code = ("import atexit, sys\n"
+            "from dlstudy.cli import run\n"
+            "atexit.register(lambda: print('exit handler ran'))\n"
+            "sys.argv = ['dlstudy', *sys.argv[1:]]\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code, "done", "mlp"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "exit handler ran" and "mlp" in done.stdout
+    assert (tmp_path / "dlstudy.db").is_file() and not (tmp_path / "dlstudy.db-wal").exists()
+    refused = subprocess.run([sys.executable, "-c", code, "show", "no-such-topic"], env=env, capture_output=True,
+                             text=True)
+    assert refused.returncode == 1 and refused.stdout == "exit handler ran\n"
+    assert refused.stderr.startswith("dlstudy: no topic matches 'no-such-topic'")
+    misused = subprocess.run([sys.executable, "-c", code, "next", "--bogus"], env=env, capture_output=True, text=True)
+    assert misused.returncode == 2 and "No such option: --bogus" in misused.stderr
+
+
 def test_missing_guide_file_is_a_clean_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dlstudy", "check", str(tmp_path / "none.yaml")],
                           capture_output=True, text=True)
@@ -92,7 +114,8 @@ def test_a_command_run_alone_behaves_as_in_the_whole_app(tmp_path):
     env = {"DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC", "COLUMNS": "200"}
     for number, arguments in enumerate((["search", "resnet", "-n", "2"], ["show", "resnet"], ["next"],
                                         ["config", "list"], ["card", "list"], ["search", "--engine", "nowhere", "x"],
-                                        ["show", "--help"], ["show", "no-such-topic"], ["next", "--bogus"])):
+                                        ["show", "--help"], ["show", "no-such-topic"], ["next", "--bogus"],
+                                        ["tree"])):
         homes = {way: str(tmp_path / f"{way}-{number}") for way in ("alone", "whole")}  # each its first run
         alone = subprocess.run([sys.executable, "-m", "dlstudy", *arguments], capture_output=True, text=True,
                                env={**os.environ, **env, "DLSTUDY_HOME": homes["alone"]})

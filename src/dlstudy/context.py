@@ -47,7 +47,7 @@ def read_clock() -> datetime:
     return moment
 
 
-_ON_SERVERS: list[Store] = []  # databases on a server opened by this command, closed when it ends
+_OPENED: list[Store] = []  # the databases this command opened, closed when it ends
 
 
 def _keep_search_pieces(tables: IndexTables, fingerprint: str, folder: Path) -> None:
@@ -62,10 +62,12 @@ def _keep_search_pieces(tables: IndexTables, fingerprint: str, folder: Path) -> 
     cache.keep_plain_part(fingerprint, folder, "search", (tables.names, frozenset(tables.shards)))
 
 
-def close_server_connections() -> None:
-    """Close the connections to database servers that the command opened (the command has ended)."""
-    while _ON_SERVERS:
-        _ON_SERVERS.pop().db.dispose()
+def close_databases() -> None:
+    """Close the databases the command opened (it has ended): a server's connections go back, and a SQLite
+    file's last connection folds its write-ahead log into the file. The process does not wait for its
+    teardown to do it (`cli.launch.run`)."""
+    while _OPENED:
+        _OPENED.pop().db.dispose()
 
 
 class AppContext:
@@ -200,7 +202,7 @@ class AppContext:
 
             # backups of a server's database are the server's (pg_dump): none is taken here
             self._store = Store(open_server(url, self.now))
-            _ON_SERVERS.append(self._store)
+            _OPENED.append(self._store)
         if self._store is None:
             from dlstudy.storage.engine import open_sqlite
             from dlstudy.storage.store import Store
@@ -209,6 +211,7 @@ class AppContext:
             existed = database.is_file() and database.stat().st_size > 0
             first_run = not database.exists()
             self._store = Store(open_sqlite(database, self.now, folder))
+            _OPENED.append(self._store)
             if existed and daily_backup:
                 self._daily_backup()
             elif first_run and self.note is not None:

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from dlstudy.cli.launch import main
+from dlstudy.cli.launch import main, run
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 
 def __getattr__(name: str) -> Any:

@@ -37,9 +37,9 @@ class _ErrorBoundary(TyperGroup):
             echo(f"dlstudy: cannot write the output ({error.strerror}); it is incomplete", err=True)
             raise typer.Exit(1) from None
         finally:
-            from dlstudy.context import close_server_connections  # loaded by then: every command has a context
+            from dlstudy.context import close_databases  # loaded by then: every command has a context
 
-            close_server_connections()
+            close_databases()
             choose_database_url(None)
 
 
