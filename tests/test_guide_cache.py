@@ -204,3 +204,13 @@ def test_after_an_edit_a_topic_s_cards_come_from_its_section(tmp_path, monkeypat
         assert ctx.with_cards(ctx.outline().topics[topic_id]) == topics.load_guide(path).topics[topic_id]
     assert loads == [{"outline": True}]  # never the whole guide
     assert ctx.with_cards(ctx.outline().topics["bert"]).cards[0].question == "First about BERT?"
+
+
+@pytest.mark.parametrize("sizes", [[], [5], [3, 900_000], [900_000, 3, 3], [4096] * 37])
+def test_sections_hashed_on_two_threads_have_the_digests_hashed_one_by_one(sizes):
+    from dlstudy.guide import section_cache
+
+    data = os.urandom(sum(sizes))
+    ends = [sum(sizes[:i + 1]) for i in range(len(sizes))]
+    texts = [memoryview(data)[end - size:end] for size, end in zip(sizes, ends, strict=True)]
+    assert section_cache._digests(texts, b"salt") == [section_cache._digest(text, b"salt") for text in texts]

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from guides import write_guide
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_next import dags
 
 from dlstudy.guide import cache as guide_cache
@@ -32,6 +33,27 @@ def test_the_graph_numbers_topics_by_guide_position():
     assert [found.ids[i] for i in found.order] == graph.topological_order(DIAMOND)
     assert found.mapping() == {topic: tuple(requires) for topic, requires in DIAMOND.items()}
     assert found.requires_of("d") == ("b", "c") and found.position["e"] == 4
+
+
+@settings(max_examples=80, deadline=None)
+@given(dags(), st.randoms(use_true_random=False))
+def test_the_order_takes_the_first_ready_topic_whether_or_not_the_guide_lists_prerequisites_first(dag, random):
+    requires, _ = dag
+    shuffled = list(requires)
+    random.shuffle(shuffled)
+    for listing in (requires, {name: requires[name] for name in shuffled}):
+        topics = list(listing)
+        expected = graph._ordered(listing, topics, {topic: i for i, topic in enumerate(topics)})
+        assert graph.topological_order(listing) == expected
+        assert graph.topological_order(listing, among=topics[::2]) == [t for t in expected if t in topics[::2]]
+
+
+def test_a_read_guide_comes_with_its_graph_and_a_copy_with_other_topics_makes_its_own(tmp_path):
+    read = load_guide(write_guide(tmp_path / "guide.yaml", DIAMOND))
+    assert "graph" in vars(read)  # made by the reader while it checked the prerequisites
+    assert read.graph == graph.TopicGraph.of({topic.id: topic.requires for topic in read.topics.values()})
+    fewer = replace(read, topics={"a": read.topics["a"], "f": read.topics["f"]})
+    assert fewer.graph.ids == ("a", "f") and read.graph.ids == tuple(DIAMOND)
 
 
 def test_a_pickled_guide_is_the_same_guide(tmp_path):

@@ -51,7 +51,6 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     its outline is cached as its outline only: its cards, most of the whole guide's entry and of the time
     to write it, are kept with their sections and written whole by the first command that needs them.
     """
-    import dataclasses  # imported with the model anyway; not needed for a search, which reads no guide
 
     from dlstudy.guide.model import Guide
 
@@ -77,11 +76,10 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
             assert content is not None and sections is not None
             from dlstudy.guide.sections import CardsLost
 
-            try:
-                made = _parse(path, content, sections, not outline)
+            try:  # the fingerprint: of the very bytes read
+                found = _parse(path, content, sections, not outline, key)
             except CardsLost:  # a section's cards went missing from the cache meanwhile: read it all again
-                made = _parse(path, content, None, not outline)
-            found = dataclasses.replace(made, fingerprint=key)  # from the very bytes keyed
+                found = _parse(path, content, None, not outline, key)
             _write(found, _entry(cache, key, outline))
             if not outline and not _entry(cache, key, True).exists():
                 _write(_without_cards(found), _entry(cache, key, True))
@@ -95,10 +93,11 @@ def _entry(cache: Path, key: str, outline: bool) -> Path:
     return cache / f"guide-{key}{'-outline' if outline else ''}.pickle"
 
 
-def _parse(path: Path, content: bytes | None = None, sections: SectionStore | None = None, cards: bool = True) -> Guide:
+def _parse(path: Path, content: bytes | None = None, sections: SectionStore | None = None, cards: bool = True,
+           fingerprint: str = "") -> Guide:
     from dlstudy.guide.reader import load_guide  # YAML is needed only when the guide is read, not when cached
 
-    return load_guide(path, content, sections, cards)
+    return load_guide(path, content, sections, cards, fingerprint)
 
 
 def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | None:
@@ -144,8 +143,11 @@ def keep_derived_part(fingerprint: str, cache: Path, name: str, value: object) -
 def _without_cards(guide: Guide) -> Guide:
     from dataclasses import replace
 
-    return replace(guide, topics=MappingProxyType({topic_id: replace(topic, cards=())
-                                                   for topic_id, topic in guide.topics.items()}))
+    from dlstudy.guide.model import with_graph
+
+    outline = replace(guide, topics=MappingProxyType({topic_id: replace(topic, cards=())
+                                                      for topic_id, topic in guide.topics.items()}))
+    return with_graph(outline, guide.graph)  # the same prerequisites
 
 
 def _content_key(path: Path, content: bytes, cache: Path) -> tuple[SectionCache, str]:

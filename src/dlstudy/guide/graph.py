@@ -60,15 +60,16 @@ class TopicGraph:
     order: array[int]  # every position, prerequisites first, ties in guide order
 
     @classmethod
-    def of(cls, requires: Requires) -> TopicGraph:
+    def of(cls, requires: Requires, order: list[str] | None = None) -> TopicGraph:
+        """The graph of `requires` (`order`: its `topological_order`, if already computed)."""
         position = {topic: i for i, topic in enumerate(requires)}
         edges = [[position[p] for p in prerequisites] for prerequisites in requires.values()]
         dependents: list[list[int]] = [[] for _ in edges]
         for i, prerequisites in enumerate(edges):
             for p in prerequisites:
                 dependents[p].append(i)
-        order = array("I", [position[topic] for topic in topological_order(requires)])
-        return cls(tuple(requires), Edges.of(edges), Edges.of(dependents), order)
+        ranked = array("I", [position[topic] for topic in (order or topological_order(requires))])
+        return cls(tuple(requires), Edges.of(edges), Edges.of(dependents), ranked)
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -183,6 +184,18 @@ def topological_order(requires: Requires, among: Iterable[str] | None = None) ->
     """
     topics = list(requires)
     position = {topic: i for i, topic in enumerate(topics)}
+    if all(position[prerequisite] < i for i, topic in enumerate(topics) for prerequisite in requires[topic]):
+        order = topics  # as guides are usually written: then ties in guide order leave it as it is
+    else:
+        order = _ordered(requires, topics, position)
+    if among is None:
+        return order
+    wanted = set(among)
+    return [topic for topic in order if topic in wanted]
+
+
+def _ordered(requires: Requires, topics: list[str], position: dict[str, int]) -> list[str]:
+    """Kahn's algorithm, taking the ready topic first in guide order."""
     unmet = [len(requires[topic]) for topic in topics]
     unlocks: list[list[int]] = [[] for _ in topics]
     for i, topic in enumerate(topics):
@@ -199,18 +212,15 @@ def topological_order(requires: Requires, among: Iterable[str] | None = None) ->
                 heapq.heappush(ready, j)
     if len(order) < len(topics):
         raise CycleError("the prerequisites have a cycle")
-    if among is None:
-        return order
-    wanted = set(among)
-    return [topic for topic in order if topic in wanted]
+    return order
 
 
-def ancestor_sets(requires: Requires) -> dict[str, int]:
+def ancestor_sets(requires: Requires, order: list[str] | None = None) -> dict[str, int]:
     """For each topic, a bit set (an int indexed by guide position) of everything it depends on; CycleError
-    if the graph has a cycle."""
+    if the graph has a cycle (`order`: its `topological_order`, if already computed)."""
     bit = {topic: 1 << i for i, topic in enumerate(requires)}
     ancestors: dict[str, int] = {}
-    for topic in topological_order(requires):
+    for topic in order or topological_order(requires):
         mask = 0
         for prerequisite in requires[topic]:
             mask |= bit[prerequisite] | ancestors[prerequisite]

@@ -9,7 +9,6 @@ topics cost more than all the rest of its own work.
 from __future__ import annotations
 
 import pickle
-import zlib
 from array import array
 from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
@@ -188,19 +187,27 @@ class Guide:
                                   ids, graph.requires, graph.dependents, graph.order, pieces)
 
 
+def with_graph(guide: Guide, graph: TopicGraph) -> Guide:
+    """The guide with its `graph` already made (the reader makes it while checking the prerequisites). It is
+    kept where `cached_property` keeps the value it makes: a copy by `dataclasses.replace`, whose topics may
+    differ, makes its own."""
+    guide.__dict__["graph"] = graph
+    return guide
+
+
 # topics per pickled piece: a piece costs the same to unpickle on a guide of any size (`next` at 10,000 topics
-# unpickles three or four); pieces are compressed: reading a third of the bytes saves more than inflating costs
+# unpickles three or four)
 _PIECE = 50
 
 
 def _piece(value: object) -> bytes:
-    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def _unpickled(piece: bytes) -> Any:
     """A piece of a cached guide (the cache checked the whole entry when it read it)."""
     with collector_paused():
-        return pickle.loads(zlib.decompress(piece))
+        return pickle.loads(piece)
 
 
 def _unpickled_guide(path: Path, title: str, sections: tuple[tuple[bytes, ...], Any], tracks: tuple[Track, ...],

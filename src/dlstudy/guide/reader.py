@@ -18,7 +18,7 @@ import yaml
 from dlstudy.errors import GuideError, Problem
 from dlstudy.guide import graph, pieces, source
 from dlstudy.guide.fields import FieldReader, did_you_mean, line_of, with_first
-from dlstudy.guide.model import Group, Guide, Level, Section, Topic, Track
+from dlstudy.guide.model import Group, Guide, Level, Section, Topic, Track, with_graph
 from dlstudy.guide.sections import Found, IdUse, SectionRead, SectionStore, TopicRead, read_section
 from dlstudy.guide.yaml_nodes import read_nodes, rest_root, section_node
 
@@ -26,14 +26,15 @@ FORMAT_VERSION = 1
 
 
 def load_guide(path: Path, content: bytes | None = None, store: SectionStore | None = None,
-               cards: bool = True) -> Guide:
+               cards: bool = True, fingerprint: str = "") -> Guide:
     """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem.
 
     With a `store` of sections read before, only the sections whose text it does not hold are composed and
     read (when the file's layout allows, see `guide.pieces`); the guide and its problems are the same.
-    Without `cards`, every topic's cards are left empty (the guide's outline).
+    Without `cards`, every topic's cards are left empty (the guide's outline). The `fingerprint` is the
+    cache's name for the content (`Guide.fingerprint`).
     """
-    return _GuideReader(path, content, store).read(cards)
+    return _GuideReader(path, content, store).read(cards, fingerprint)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ class _GuideReader(FieldReader):
 
     # -- entry point --
 
-    def read(self, cards: bool) -> Guide:
+    def read(self, cards: bool, fingerprint: str) -> Guide:
         try:
             data = source.read(self.path) if self.content is None else self.content
         except GuideError as error:
@@ -90,10 +91,11 @@ class _GuideReader(FieldReader):
         self._check_papers()
         tracks = self._tracks(fields.get("tracks"), "tracks", _TRACK_KEYS)
         levels = self._tracks(fields.get("levels"), "levels", _LEVEL_KEYS)
-        self._check_graph(requires, tracks, levels)
-        if self.problems:
+        prerequisites_first = self._check_graph(requires, tracks, levels)
+        if self.problems or prerequisites_first is None:
             raise GuideError(self.name, self.problems)
-        return self._build(title, sections, requires, tracks, levels, cards)
+        guide = self._build(title, sections, requires, tracks, levels, cards, fingerprint)
+        return with_graph(guide, graph.TopicGraph.of(requires, prerequisites_first))
 
     def _from_pieces(self, data: bytes) -> tuple[yaml.Node | None, list[tuple[SectionRead, int]] | None]:
         """The root node without its sections, and each section's read with the line it starts after; both
@@ -239,14 +241,16 @@ class _GuideReader(FieldReader):
         return self._line(topic, line)
 
     def _check_graph(self, requires: dict[str, tuple[str, ...]], tracks: list[_Listed],
-                     levels: list[_Listed]) -> None:
+                     levels: list[_Listed]) -> list[str] | None:
+        """Check the graph, the tracks' order and the levels; the topics prerequisites first (None: a cycle)."""
         try:
-            ancestors = graph.ancestor_sets(requires)
+            prerequisites_first = graph.topological_order(requires)
         except graph.CycleError:  # only then is it worth finding the cycles, to name them
             for cycle in graph.find_cycles(requires):
                 self.problem(self._requires_line(cycle[0], cycle[1]), "prerequisite cycle: " + " -> ".join(cycle),
                              f"topic '{cycle[0]}'", "requires")
-            return
+            return None
+        ancestors = graph.ancestor_sets(requires, prerequisites_first)
         order = list(requires)
         position = {topic: i for i, topic in enumerate(order)}  # a topic's bit in an ancestor mask
         for topic_id, prerequisite, via in graph.redundant_edges(requires, ancestors):
@@ -271,6 +275,7 @@ class _GuideReader(FieldReader):
                         self.problem(lines[earlier], f"lists '{earlier}' before its prerequisite "
                                      f"'{later}'", f"track '{track.id}'", "topics")
         self._check_levels(levels, ancestors, order)
+        return prerequisites_first
 
     def _check_levels(self, levels: list[_Listed], ancestors: dict[str, int], order: list[str]) -> None:
         rank_in: dict[str, dict[str, int]] = {}
@@ -299,7 +304,7 @@ class _GuideReader(FieldReader):
                                      f"level '{level.id}'", "topics")
 
     def _build(self, title: str, sections: tuple[Section, ...], requires: dict[str, tuple[str, ...]],
-               tracks: list[_Listed], levels: list[_Listed], cards: bool) -> Guide:
+               tracks: list[_Listed], levels: list[_Listed], cards: bool, fingerprint: str) -> Guide:
         track_of: dict[str, list[str]] = {}
         for track, _ in tracks:
             for topic_id in track.topic_ids:
@@ -317,4 +322,4 @@ class _GuideReader(FieldReader):
             for read in self.topics.values()
         }
         return Guide(self.path, title, sections, MappingProxyType(topics),
-                     tuple(track for track, _ in tracks), tuple(level for level, _ in levels))
+                     tuple(track for track, _ in tracks), tuple(level for level, _ in levels), fingerprint)
