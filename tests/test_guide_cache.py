@@ -8,10 +8,11 @@ import time
 from dataclasses import replace
 
 import pytest
-from guides import write_guide
+from guides import guide_text, write_guide
 
 from dlstudy.errors import GuideError
 from dlstudy.guide import cache as guide_cache
+from dlstudy.guide import graph
 from dlstudy.guide import reader as topics
 
 
@@ -214,3 +215,27 @@ def test_sections_hashed_on_two_threads_have_the_digests_hashed_one_by_one(sizes
     ends = [sum(sizes[:i + 1]) for i in range(len(sizes))]
     texts = [memoryview(data)[end - size:end] for size, end in zip(sizes, ends, strict=True)]
     assert section_cache._digests(texts, b"salt") == [section_cache._digest(text, b"salt") for text in texts]
+
+
+def test_an_edit_that_keeps_the_graph_skips_its_checks_and_one_that_changes_it_is_checked(tmp_path, monkeypatch):
+    requires, track = {"a": [], "b": ["a"], "c": ["b"]}, {"t": ["a", "b", "c"]}
+    path, cache = write_guide(tmp_path / "guide.yaml", requires, track, sections=2), tmp_path / "cache"
+    guide_cache.load(path, cache, outline=True)
+    path.write_text(path.read_text().replace("goal c", "goal of c, edited"))
+    checks = []
+    real = graph.ancestor_sets
+    monkeypatch.setattr(graph, "ancestor_sets", lambda *args: checks.append(args) or real(*args))
+    edited = guide_cache.load(path, cache, outline=True)
+    assert edited.topics["c"].goal == "goal of c, edited" and checks == []  # the same graph, tracks and levels
+    fresh = topics.load_guide(path, cards=False)
+    assert replace(fresh, fingerprint=edited.fingerprint) == edited and edited.graph == fresh.graph
+    # just written: its stat cannot stand for its content, but it is the last guide read from this path
+    assert guide_cache._known_key(path, cache) is None and guide_cache._last_key(path, cache) == edited.fingerprint
+    checks.clear()
+    for changed, tracks, message in (({**requires, "a": ["c"]}, track, "prerequisite cycle"),
+                                     ({**requires, "c": ["b", "a"]}, track, "'a' is already implied through 'b'"),
+                                     (requires, {"t": ["a", "c", "b"]}, "lists 'c' before its prerequisite 'b'")):
+        path.write_text(guide_text(changed, tracks, sections=2))
+        with pytest.raises(GuideError, match=message):
+            guide_cache.load(path, cache, outline=True)
+    assert len(checks) == 2  # the cycle is found before the implied prerequisites are looked for

@@ -32,6 +32,7 @@ from dlstudy.guide.entries import collector_paused as _collector_paused
 
 if TYPE_CHECKING:  # loading a guide's entry imports it; a search reads none
     from dlstudy.guide.model import Guide
+    from dlstudy.guide.reader import Checked
     from dlstudy.guide.section_cache import SectionCache
     from dlstudy.guide.sections import SectionStore
 
@@ -58,7 +59,7 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     sections: SectionCache | None = None
     key = _known_key(path, cache)
     if key is None:
-        content = source.read(path)  # refuses what is not a regular file of a guide's size, in its own words
+        content = _read_meanwhile(path)
         sections, key = _content_key(path, content, cache)
     with _collector_paused():
         found = _read(_entry(cache, key, outline), Guide)
@@ -76,10 +77,11 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
             assert content is not None and sections is not None
             from dlstudy.guide.sections import CardsLost
 
+            checked = _checked_before(path, cache)
             try:  # the fingerprint: of the very bytes read
-                found = _parse(path, content, sections, not outline, key)
+                found = _parse(path, content, sections, not outline, key, checked)
             except CardsLost:  # a section's cards went missing from the cache meanwhile: read it all again
-                found = _parse(path, content, None, not outline, key)
+                found = _parse(path, content, None, not outline, key, checked)
             _write(found, _entry(cache, key, outline))
             if not outline and not _entry(cache, key, True).exists():
                 _write(_without_cards(found), _entry(cache, key, True))
@@ -89,15 +91,48 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     return found
 
 
+def _read_meanwhile(path: Path) -> bytes:
+    """The file's bytes (refused in the words of `source.read` if it is no guide's), read on another thread
+    while this one loads the modules that read a guide, which a changed one needs next: the read waits on the
+    system's copy of the file, the imports on the interpreter (a 44 MB guide: 18 ms to read, 8 to import)."""
+    import threading
+
+    read: list[bytes | BaseException] = []
+
+    def read_the_file() -> None:
+        try:
+            read.append(source.read(path))
+        except BaseException as error:  # raised below, on the caller's thread
+            read.append(error)
+
+    reader = threading.Thread(target=read_the_file, daemon=True)
+    reader.start()
+    import dlstudy.guide.reader  # noqa: F401
+    reader.join()
+    if isinstance(read[0], BaseException):
+        raise read[0]
+    return read[0]
+
+
 def _entry(cache: Path, key: str, outline: bool) -> Path:
     return cache / f"guide-{key}{'-outline' if outline else ''}.pickle"
 
 
 def _parse(path: Path, content: bytes | None = None, sections: SectionStore | None = None, cards: bool = True,
-           fingerprint: str = "") -> Guide:
+           fingerprint: str = "", checked: Checked | None = None) -> Guide:
     from dlstudy.guide.reader import load_guide  # YAML is needed only when the guide is read, not when cached
 
-    return load_guide(path, content, sections, cards, fingerprint)
+    return load_guide(path, content, sections, cards, fingerprint, checked)
+
+
+def _checked_before(path: Path, cache: Path) -> Checked | None:
+    """What the guide last read from this path was checked with, while its outline is kept."""
+    from dlstudy.guide.model import Guide
+    from dlstudy.guide.reader import Checked
+
+    key = _last_key(path, cache)
+    before = _read(_entry(cache, key, True), Guide) if key is not None else None
+    return None if before is None else Checked(before.graph, before.tracks, before.levels)
 
 
 def derived_part(guide: Guide, cache: Path, name: str, kind: type[T]) -> T | None:
@@ -198,22 +233,34 @@ def _known_key(path: Path, cache: Path) -> str | None:
     if where is None:
         return None
     entry, stat = where
+    known, key = _recorded(entry)
+    return key if known == stat else None
+
+
+def _last_key(path: Path, cache: Path) -> str | None:
+    """The content key of the guide last read from this path, whatever the file is now."""
+    where = _stat_entry(path, cache)
+    return None if where is None else _recorded(where[0])[1]
+
+
+def _recorded(entry: Path) -> tuple[str | None, str | None]:
+    """The stat and the key recorded in a stat entry (the stat is empty when it was not to be trusted)."""
     try:
-        recorded = entry.read_text(encoding="utf-8")
+        known, _, key = entry.read_text(encoding="utf-8").rpartition("\0")
     except (OSError, UnicodeDecodeError):
-        return None
-    known, _, key = recorded.rpartition("\0")
-    return key if known == stat and len(key) == _KEY_LENGTH else None
+        return None, None
+    return (known, key) if len(key) == _KEY_LENGTH else (None, None)
 
 
 def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
+    """Record the key of the content just read, with the file's stat once the stat can tell an edit."""
     where = _stat_entry(path, cache)
     if where is None:
         return
     entry, stat = where
     try:
         if time.time_ns() - path.stat().st_mtime_ns < _SETTLED_NS or len(content) != path.stat().st_size:
-            return
+            stat = ""  # kept as the last guide read (`_checked_before`), never taken for the file as it is
         atomic.write_bytes(entry, f"{stat}\0{key}".encode(), durable=False)
     except OSError:
         pass

@@ -4,20 +4,22 @@ The YAML is composed into nodes (not plain Python objects) so that every problem
 reported with its line. All problems of a file are collected and raised together.
 
 Each section is read on its own (`guide.sections`); what crosses sections (unique ids, prerequisites,
-cycles, tracks, levels, papers) is checked here, over the whole guide, every time.
+cycles, tracks, levels, papers) is checked here, over the whole guide, every time; only the checks of the
+whole graph are left out when a guide read before had the same prerequisites, tracks and levels (`Checked`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from dlstudy.errors import GuideError, Problem
 from dlstudy.guide import graph, pieces, source
 from dlstudy.guide.fields import FieldReader, did_you_mean, line_of, with_first
+from dlstudy.guide.graph import TopicGraph
 from dlstudy.guide.model import Group, Guide, Level, Section, Topic, Track, with_graph
 from dlstudy.guide.sections import Found, IdUse, SectionRead, SectionStore, TopicRead, read_section
 from dlstudy.guide.yaml_nodes import read_nodes, rest_root, section_node
@@ -25,16 +27,34 @@ from dlstudy.guide.yaml_nodes import read_nodes, rest_root, section_node
 FORMAT_VERSION = 1
 
 
+class Checked(NamedTuple):
+    """The prerequisites, tracks and levels of a guide read before without a problem. A guide with the same
+    ones passes the same checks of the whole graph (cycles, implied prerequisites, the order of tracks and
+    levels), which are then not run again: most edits change none of them."""
+
+    graph: TopicGraph
+    tracks: tuple[Track, ...]
+    levels: tuple[Level, ...]
+
+    def covers(self, requires: dict[str, tuple[str, ...]], tracks: list[_Listed], levels: list[_Listed]) -> bool:
+        if (self.graph.ids != tuple(requires) or self.tracks != tuple(track for track, _ in tracks)
+                or self.levels != tuple(level for level, _ in levels)):
+            return False
+        position = self.graph.position  # every prerequisite kept is a topic: unknown ones are problems
+        return graph.Edges.of([position[p] for p in prerequisites] for prerequisites in requires.values()) \
+            == self.graph.requires
+
+
 def load_guide(path: Path, content: bytes | None = None, store: SectionStore | None = None,
-               cards: bool = True, fingerprint: str = "") -> Guide:
+               cards: bool = True, fingerprint: str = "", checked: Checked | None = None) -> Guide:
     """Read and validate a guide file (or its `content`, already read); raise GuideError listing every problem.
 
     With a `store` of sections read before, only the sections whose text it does not hold are composed and
     read (when the file's layout allows, see `guide.pieces`); the guide and its problems are the same.
     Without `cards`, every topic's cards are left empty (the guide's outline). The `fingerprint` is the
-    cache's name for the content (`Guide.fingerprint`).
+    cache's name for the content (`Guide.fingerprint`); with `checked`, the checks it covers are not run again.
     """
-    return _GuideReader(path, content, store).read(cards, fingerprint)
+    return _GuideReader(path, content, store, checked).read(cards, fingerprint)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -49,10 +69,12 @@ _LEVEL_KEYS = {"id": True, "title": True, "domain": True, "rank": True, "topics"
 class _GuideReader(FieldReader):
     """Walks the YAML node tree once, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, content: bytes | None = None, store: SectionStore | None = None):
+    def __init__(self, path: Path, content: bytes | None = None, store: SectionStore | None = None,
+                 checked: Checked | None = None):
         self.path = path
         self.content = content
         self.store = store
+        self.checked = checked
         self.name = str(path)
         self.problems: list[Problem] = []
         self.topics: dict[str, TopicRead] = {}  # in guide order
@@ -91,11 +113,14 @@ class _GuideReader(FieldReader):
         self._check_papers()
         tracks = self._tracks(fields.get("tracks"), "tracks", _TRACK_KEYS)
         levels = self._tracks(fields.get("levels"), "levels", _LEVEL_KEYS)
-        prerequisites_first = self._check_graph(requires, tracks, levels)
-        if self.problems or prerequisites_first is None:
+        if self.checked is not None and self.checked.covers(requires, tracks, levels):
+            topic_graph: TopicGraph | None = self.checked.graph
+        else:
+            prerequisites_first = self._check_graph(requires, tracks, levels)
+            topic_graph = None if prerequisites_first is None else TopicGraph.of(requires, prerequisites_first)
+        if self.problems or topic_graph is None:
             raise GuideError(self.name, self.problems)
-        guide = self._build(title, sections, requires, tracks, levels, cards, fingerprint)
-        return with_graph(guide, graph.TopicGraph.of(requires, prerequisites_first))
+        return with_graph(self._build(title, sections, requires, tracks, levels, cards, fingerprint), topic_graph)
 
     def _from_pieces(self, data: bytes) -> tuple[yaml.Node | None, list[tuple[SectionRead, int]] | None]:
         """The root node without its sections, and each section's read with the line it starts after; both
