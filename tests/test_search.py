@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dlstudy.cli import app
@@ -197,3 +199,20 @@ def test_a_limited_search_is_the_head_of_the_whole_ranking(index):
         whole = [(hit.topic.id, hit.score) for hit in index.search(query, limit=None)]
         for limit in (1, 3, 5, 10):
             assert [(hit.topic.id, hit.score) for hit in index.search(query, limit=limit)] == whole[:limit], query
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits between two words, a swap of neighbours counting as one (optimal string alignment), plainly."""
+    rows = [[i + j if not i * j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("abcdeo", min_size=1, max_size=11), st.text("abcdeo", min_size=1, max_size=11))
+def test_typos_are_the_words_within_the_allowed_edits(term, word):
+    assert wording.within_typos(term, word) == (_distance(term, word) <= (1 if len(term) < 8 else 2))

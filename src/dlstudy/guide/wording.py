@@ -49,6 +49,10 @@ def within_typos(term: str, word: str) -> bool:
     allowed = 1 if len(term) < 8 else 2
     if abs(len(term) - len(word)) > allowed:
         return False
+    # a letter of the term that the word lacks takes an edit of its own: most words are ruled out here, a
+    # tenth of the time the distance takes
+    if len(set(term).difference(word)) > allowed:
+        return False
     previous_row: list[int] = []  # the row before `row`; `before`, the one before that
     row = list(range(len(word) + 1))
     for i, a in enumerate(term, 1):
