@@ -55,7 +55,7 @@ def test_another_programs_alembic_file_is_refused_untouched(learner: Learner, ve
 
 
 @pytest.mark.sqlite_only  # the schema damaged through sqlite3
-@pytest.mark.parametrize("damage", ["DROP TABLE review_log", "ALTER TABLE card DROP COLUMN buried_until"])
+@pytest.mark.parametrize("damage", ["DROP TABLE review_log", "ALTER TABLE card DROP COLUMN last_review"])
 def test_a_database_missing_part_of_its_schema_is_refused_and_doctor_says_so(learner: Learner, damage: str) -> None:
     """Issue 18 #11: a missing table or column is reported by doctor, and refused by every command."""
     learner.ok("done", "a")
@@ -68,7 +68,7 @@ def test_a_database_missing_part_of_its_schema_is_refused_and_doctor_says_so(lea
     doctor = learner.run("doctor")
     assert doctor.exit_code == 1, doctor.stdout
     assert "Traceback" not in doctor.stdout + doctor.stderr
-    assert "lacks column buried_until" in doctor.stdout + doctor.stderr or "review_log is missing" in doctor.stdout + doctor.stderr
+    assert "lacks column last_review" in doctor.stdout + doctor.stderr or "review_log is missing" in doctor.stdout + doctor.stderr
     for command in (["status"], ["review"], ["stats"], ["export", "-"]):
         assert "schema" in refused(learner.run(*command))
     assert digest(learner.database) == before

@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from dlstudy.guide.reader import load_guide  # noqa: E402
 from dlstudy.review import config  # noqa: E402
+from dlstudy.storage.engine import HEAD  # noqa: E402
 from dlstudy.storage.models import ReviewLog, StudyCard  # noqa: E402
 from dlstudy.storage.server import open_server  # noqa: E402
 from dlstudy.storage.store import Store  # noqa: E402
@@ -393,7 +394,7 @@ def test_an_older_dlstudys_database_is_upgraded_on_the_server(on_server: Learner
                                 "VALUES ('a', 'learning', '2026-11-20 09:00:00')"))
     on_server.ok("done", "a")
     with server.engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
         assert connection.scalar(text("SELECT status FROM topic_progress WHERE topic_id = 'a'")) == "learned"
         assert connection.scalar(text("SELECT count(*) FROM card")) > 0
 

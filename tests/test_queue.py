@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from databases import open_database
 from guides import write_guide
 from hypothesis import HealthCheck, given, settings
@@ -76,3 +78,22 @@ def test_new_cards_come_foundations_first_across_topics(tmp_path):
         study_status.enqueue_cards(store, guide.topics[topic_id], T0)
     queue = queues.build_queue(guide, store, T0, ReviewSettings(new_per_day=3), limit=3)
     assert [row.topic_id for row in queue] == ["a-base", "a-base", "z-late"]
+
+
+@pytest.mark.sqlite_only  # SQLite's own query plans
+def test_the_cards_due_are_counted_from_the_queue_index_alone(tmp_path):
+    from dlstudy.storage.engine import open_sqlite
+
+    now = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    store = Store(open_sqlite(tmp_path / "dlstudy.db", now, tmp_path / "backups"))
+    statements: list[str] = []
+    with store.db.reading():  # the connection the counts run on
+        store.db._connect().set_trace_callback(statements.append)
+    store.queue_counts(now, now + timedelta(days=1), None, 200, 20)
+    counts = [sql for sql in statements if sql.startswith("SELECT count(*)")]
+    connection = sqlite3.connect(tmp_path / "dlstudy.db")
+    plans = [" ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in counts]
+    connection.close()
+    # learning, review and new: each a seek in the index that holds every column the count looks at, so that
+    # no card's row is read (the learning cards, uncapped, were 5,000 row lookups at 100,000 cards)
+    assert len(plans) == 3 and all("USING COVERING INDEX ix_card_queue" in plan for plan in plans), plans

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported only when a migration or the engine 
     from sqlalchemy.engine import ExceptionContext
 
 # Every schema revision this dlstudy knows, oldest first (a test checks this against migrations/).
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 

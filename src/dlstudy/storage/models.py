@@ -60,7 +60,7 @@ class StudyCard(Base):
     """
 
     __tablename__ = "card"
-    __table_args__ = (Index("ix_card_queue", "removed", "suspended", "state", "due"),)
+    __table_args__ = (Index("ix_card_queue", "removed", "suspended", "state", "due", "buried_until"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)
