@@ -74,7 +74,8 @@ def test_only_a_few_entries_are_kept(tmp_path):
         write_guide(path, {f"t{i}": [] for i in range(size)})
         guide_cache.load(path, tmp_path / "cache")
     entries = [e.name.split("-")[2:] for e in (tmp_path / "cache").glob("guide-*.pickle")]
-    assert sorted(entries) == [[]] * 3 + [["outline.pickle"]] * 3 + [["sections.pickle"]] * 3  # three guides
+    kinds = [[]] + [[f"{kind}.pickle"] for kind in ("outline", "sections")]
+    assert sorted(entries) == [kind for kind in kinds for _ in range(3)]  # three guides
     sections = sorted(e.name.count("-") for e in (tmp_path / "cache").glob("section-*.pickle"))
     assert sections == [1, 1, 1, 2, 2, 2]  # the one section of each kept guide, and its cards apart
 

@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate, chain
 
 Requires = Mapping[str, Sequence[str]]
 
@@ -26,12 +27,15 @@ class Edges(Sequence[Sequence[int]]):
         self._flat, self._starts = flat, starts  # topic i's edges: flat[starts[i]:starts[i + 1]]
 
     @classmethod
-    def of(cls, edges: Iterable[Iterable[int]]) -> Edges:
-        flat, starts = array("I"), array("I", [0])
-        for each in edges:
-            flat.extend(each)
-            starts.append(len(flat))
-        return cls(flat, starts)
+    def of(cls, edges: Iterable[Sequence[int]]) -> Edges:
+        listed = list(edges)
+        return cls(array("I", chain.from_iterable(listed)), array("I", accumulate(map(len, listed), initial=0)))
+
+    @classmethod
+    def named(cls, requires: Requires, position: Mapping[str, int]) -> Edges:
+        """Each topic's prerequisites, given by name, as positions."""
+        return cls(array("I", map(position.__getitem__, chain.from_iterable(requires.values()))),
+                   array("I", accumulate(map(len, requires.values()), initial=0)))
 
     def __getitem__(self, i: int) -> array[int]:  # type: ignore[override]  # one topic's edges, never a slice
         return self._flat[self._starts[i]:self._starts[i + 1]]
@@ -63,13 +67,17 @@ class TopicGraph:
     def of(cls, requires: Requires, order: list[str] | None = None) -> TopicGraph:
         """The graph of `requires` (`order`: its `topological_order`, if already computed)."""
         position = {topic: i for i, topic in enumerate(requires)}
-        edges = [[position[p] for p in prerequisites] for prerequisites in requires.values()]
-        dependents: list[list[int]] = [[] for _ in edges]
-        for i, prerequisites in enumerate(edges):
-            for p in prerequisites:
-                dependents[p].append(i)
-        ranked = array("I", [position[topic] for topic in (order or topological_order(requires))])
-        return cls(tuple(requires), Edges.of(edges), Edges.of(dependents), ranked)
+        dependents: list[list[int]] = [[] for _ in position]
+        for i, prerequisites in enumerate(requires.values()):
+            for prerequisite in prerequisites:
+                dependents[position[prerequisite]].append(i)
+        ranked = array("I", map(position.__getitem__, order or topological_order(requires)))
+        return cls(tuple(requires), Edges.named(requires, position), Edges.of(dependents), ranked)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        joined = "\n".join(self.ids)  # ids are slugs: one string to unpickle, not 10,000
+        ids = joined if len(self.ids) > 1 and joined.count("\n") == len(self.ids) - 1 else self.ids
+        return _unpickled_graph, (ids, self.requires, self.dependents, self.order)
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -82,6 +90,10 @@ class TopicGraph:
         """The graph as a `Requires` mapping."""
         ids, requires = self.ids, self.requires
         return {topic: tuple(ids[p] for p in requires[i]) for i, topic in enumerate(ids)}
+
+
+def _unpickled_graph(ids: str | tuple[str, ...], requires: Edges, dependents: Edges, order: array[int]) -> TopicGraph:
+    return TopicGraph(tuple(ids.split("\n")) if isinstance(ids, str) else ids, requires, dependents, order)
 
 
 def find_cycles(requires: Requires) -> list[list[str]]:

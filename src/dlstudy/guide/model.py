@@ -9,7 +9,6 @@ topics cost more than all the rest of its own work.
 from __future__ import annotations
 
 import pickle
-from array import array
 from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dlstudy.guide.entries import collector_paused
-from dlstudy.guide.graph import Edges, TopicGraph
+from dlstudy.guide.graph import TopicGraph
 
 
 @dataclass(frozen=True)
@@ -178,13 +177,11 @@ class Guide:
         return (group for section in self.sections for group in section.groups)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        topics, graph = list(self.topics.values()), self.graph
+        topics = list(self.topics.values())
         pieces = tuple(_piece(tuple(topics[start:start + _PIECE])) for start in range(0, len(topics), _PIECE))
-        joined = "\n".join(graph.ids)  # ids are slugs: one string to unpickle, not 10,000
-        ids = joined if len(graph.ids) > 1 and joined.count("\n") == len(graph.ids) - 1 else graph.ids
         sections = (tuple(map(_piece, self.sections)), self.section_spans)
         return _unpickled_guide, (self.path, self.title, sections, self.tracks, self.levels, self.fingerprint,
-                                  ids, graph.requires, graph.dependents, graph.order, pieces)
+                                  self.graph, pieces)
 
 
 def with_graph(guide: Guide, graph: TopicGraph) -> Guide:
@@ -211,12 +208,9 @@ def _unpickled(piece: bytes) -> Any:
 
 
 def _unpickled_guide(path: Path, title: str, sections: tuple[tuple[bytes, ...], Any], tracks: tuple[Track, ...],
-                     levels: tuple[Level, ...], fingerprint: str, ids: str | tuple[str, ...], requires: Edges,
-                     dependents: Edges, order: array[int], pieces: tuple[bytes, ...]) -> Guide:
-    if isinstance(ids, str):
-        ids = tuple(ids.split("\n"))
-    topics = PickledTopics(TopicGraph(ids, requires, dependents, order), pieces)
-    return Guide(path, title, PickledSections(*sections), topics, tracks, levels, fingerprint)
+                     levels: tuple[Level, ...], fingerprint: str, graph: TopicGraph,
+                     pieces: tuple[bytes, ...]) -> Guide:
+    return Guide(path, title, PickledSections(*sections), PickledTopics(graph, pieces), tracks, levels, fingerprint)
 
 
 class PickledSections(Sequence[Section]):

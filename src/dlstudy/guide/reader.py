@@ -40,9 +40,8 @@ class Checked(NamedTuple):
         if (self.graph.ids != tuple(requires) or self.tracks != tuple(track for track, _ in tracks)
                 or self.levels != tuple(level for level, _ in levels)):
             return False
-        position = self.graph.position  # every prerequisite kept is a topic: unknown ones are problems
-        return graph.Edges.of([position[p] for p in prerequisites] for prerequisites in requires.values()) \
-            == self.graph.requires
+        # every prerequisite kept is a topic (an unknown one is a problem), so each has a position
+        return graph.Edges.named(requires, self.graph.position) == self.graph.requires
 
 
 def load_guide(path: Path, content: bytes | None = None, store: SectionStore | None = None,
