@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import TINY_GUIDE
 from typer.testing import CliRunner
 
@@ -63,6 +64,7 @@ def test_python_dash_m_runs_the_cli():
     assert result.stdout.strip() == f"dlstudy {__version__}"
 
 
+@pytest.mark.sqlite_only  # it looks at the SQLite file's write-ahead log
 def test_the_program_ends_as_the_interpreter_would_less_its_teardown(tmp_path):
     # `run` skips the teardown of modules and objects, not what the teardown does that the learner can see:
     # exit handlers run, the output is flushed, the status is kept, the database is closed (its -wal file,

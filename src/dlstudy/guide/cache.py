@@ -52,7 +52,6 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
     its outline is cached as its outline only: its cards, most of the whole guide's entry and of the time
     to write it, are kept with their sections and written whole by the first command that needs them.
     """
-
     from dlstudy.guide.model import Guide
 
     content: bytes | None = None
@@ -92,9 +91,8 @@ def load(path: Path, cache: Path, outline: bool = False) -> Guide:
 
 
 def _read_meanwhile(path: Path) -> bytes:
-    """The file's bytes (refused in the words of `source.read` if it is no guide's), read on another thread
-    while this one loads the modules that read a guide, which a changed one needs next: the read waits on the
-    system's copy of the file, the imports on the interpreter (a 44 MB guide: 18 ms to read, 8 to import)."""
+    """The file's bytes (as `source.read` gives them), read on another thread while this one imports what reads
+    a guide, which a changed one needs next (a 44 MB guide: 18 ms to read, with the interpreter free, 8 to import)."""
     import threading
 
     read: list[bytes | BaseException] = []
@@ -215,16 +213,17 @@ def _makers_digest() -> bytes:
 _SETTLED_NS = 2_000_000_000  # a file modified this recently may change again within the same mtime
 
 
-def _stat_entry(path: Path, cache: Path) -> tuple[Path, str] | None:
-    """Where the file's stat is recorded, and the stat as text; None if the file cannot be stat'ed."""
+def _stat_entry(path: Path, cache: Path) -> tuple[Path, str, str] | None:
+    """Where the file's stat is recorded, the record's origin (the path, the makers' stat: this file's and this
+    code's) and the stat as text; None if the file cannot be stat'ed."""
     try:
         status = path.stat()
         resolved = str(path.resolve())
     except OSError:
         return None
     name = f"{zlib.crc32(resolved.encode()):08x}"  # the entry holds the path: another path's is never taken
-    return cache / f"stat-{name}.txt", f"{resolved}\0{status.st_size} {status.st_mtime_ns} {status.st_ino} " \
-                                         f"{status.st_dev} {_makers()}"
+    return (cache / f"stat-{name}.txt", f"{resolved}\0{_makers()}",
+            f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}")
 
 
 def _known_key(path: Path, cache: Path) -> str | None:
@@ -232,24 +231,26 @@ def _known_key(path: Path, cache: Path) -> str | None:
     where = _stat_entry(path, cache)
     if where is None:
         return None
-    entry, stat = where
-    known, key = _recorded(entry)
-    return key if known == stat else None
+    entry, origin, stat = where
+    recorded = _recorded(entry, origin)
+    return recorded[1] if recorded is not None and recorded[0] == stat else None
 
 
 def _last_key(path: Path, cache: Path) -> str | None:
-    """The content key of the guide last read from this path, whatever the file is now."""
+    """The content key of the guide last read from this path by this code, whatever the file is now."""
     where = _stat_entry(path, cache)
-    return None if where is None else _recorded(where[0])[1]
+    recorded = None if where is None else _recorded(*where[:2])
+    return None if recorded is None else recorded[1]
 
 
-def _recorded(entry: Path) -> tuple[str | None, str | None]:
-    """The stat and the key recorded in a stat entry (the stat is empty when it was not to be trusted)."""
+def _recorded(entry: Path, origin: str) -> tuple[str, str] | None:
+    """The stat (empty if it was not to be trusted) and the key recorded for this origin, if any."""
     try:
-        known, _, key = entry.read_text(encoding="utf-8").rpartition("\0")
+        recorded, _, key = entry.read_text(encoding="utf-8").rpartition("\0")
     except (OSError, UnicodeDecodeError):
-        return None, None
-    return (known, key) if len(key) == _KEY_LENGTH else (None, None)
+        return None
+    known, _, stat = recorded.rpartition("\0")
+    return (stat, key) if known == origin and len(key) == _KEY_LENGTH else None
 
 
 def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
@@ -257,11 +258,11 @@ def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
     where = _stat_entry(path, cache)
     if where is None:
         return
-    entry, stat = where
+    entry, origin, stat = where
     try:
         if time.time_ns() - path.stat().st_mtime_ns < _SETTLED_NS or len(content) != path.stat().st_size:
             stat = ""  # kept as the last guide read (`_checked_before`), never taken for the file as it is
-        atomic.write_bytes(entry, f"{stat}\0{key}".encode(), durable=False)
+        atomic.write_bytes(entry, f"{origin}\0{stat}\0{key}".encode(), durable=False)
     except OSError:
         pass
 
