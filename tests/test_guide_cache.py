@@ -134,6 +134,10 @@ def test_an_unchanged_file_is_not_hashed_again(tmp_path, parses, monkeypatch):
     os.utime(path, ns=(10**18, 10**18))  # even with the same mtime, the size tells the edit
     assert list(guide_cache.load(path, tmp_path / "cache").topics) == ["a", "b", "c"]
     assert len(hashed) == 2 and len(parses) == 2
+    [record] = (tmp_path / "cache").glob("stat-*")
+    record.chmod(0o666)  # a record others could have written could name any content: it is not taken
+    guide_cache.load(path, tmp_path / "cache")
+    assert len(hashed) == 3 and len(parses) == 2
 
 
 def test_a_just_written_file_is_always_hashed(tmp_path, monkeypatch):

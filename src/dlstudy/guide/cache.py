@@ -26,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
-from dlstudy import __version__, atomic
+from dlstudy import __version__
 from dlstudy.guide import entries, source
 from dlstudy.guide.entries import collector_paused as _collector_paused
 
@@ -222,7 +222,7 @@ def _stat_entry(path: Path, cache: Path) -> tuple[Path, str, str] | None:
     except OSError:
         return None
     name = f"{zlib.crc32(resolved.encode()):08x}"  # the entry holds the path: another path's is never taken
-    return (cache / f"stat-{name}.txt", f"{resolved}\0{_makers()}",
+    return (cache / f"stat-{name}.marshal", f"{resolved}\0{_makers()}",
             f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}")
 
 
@@ -245,12 +245,10 @@ def _last_key(path: Path, cache: Path) -> str | None:
 
 def _recorded(entry: Path, origin: str) -> tuple[str, str] | None:
     """The stat (empty if it was not to be trusted) and the key recorded for this origin, if any."""
-    try:
-        recorded, _, key = entry.read_text(encoding="utf-8").rpartition("\0")
-    except (OSError, UnicodeDecodeError):
+    kept = entries.read(entry, tuple)  # as every entry: whole, and only if written by its owner
+    if kept is None or len(kept) != 3 or kept[0] != origin or len(kept[2]) != _KEY_LENGTH:
         return None
-    known, _, stat = recorded.rpartition("\0")
-    return (stat, key) if known == origin and len(key) == _KEY_LENGTH else None
+    return kept[1], kept[2]
 
 
 def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
@@ -262,9 +260,9 @@ def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
     try:
         if time.time_ns() - path.stat().st_mtime_ns < _SETTLED_NS or len(content) != path.stat().st_size:
             stat = ""  # kept as the last guide read (`_checked_before`), never taken for the file as it is
-        atomic.write_bytes(entry, f"{origin}\0{stat}\0{key}".encode(), durable=False)
     except OSError:
-        pass
+        return
+    entries.write((origin, stat, key), entry)
 
 
 def _makers() -> str:
