@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -85,6 +86,24 @@ def test_the_program_ends_as_the_interpreter_would_less_its_teardown(tmp_path):
     assert refused.stderr.startswith("dlstudy: no topic matches 'no-such-topic'")
     misused = subprocess.run([sys.executable, "-c", code, "next", "--bogus"], env=env, capture_output=True, text=True)
     assert misused.returncode == 2 and "No such option: --bogus" in misused.stderr
+
+
+def test_a_command_started_with_stdout_or_stderr_closed_ends_cleanly(tmp_path):
+    # cron and daemons may start a program with a descriptor closed: Python then has no stream for it
+    env = {**os.environ, "DLSTUDY_HOME": str(tmp_path), "DLSTUDY_NOW": "2026-11-21T10:00:00+00:00", "TZ": "UTC"}
+
+    def started(arguments: list[str], closing: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["sh", "-c", f'exec "$0" -m dlstudy "$@" {closing}', sys.executable, *arguments],
+                              env=env, capture_output=True, text=True)
+
+    for arguments, closing in ((["--version"], ">&-"), (["status"], "2>&-"), (["show", "mlp"], "2>&-")):
+        result = started(arguments, closing)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (arguments, result.stderr)
+    refused = started(["done", "mlp"], ">&-")  # what it would say is lost: it does nothing
+    assert refused.returncode == 1 and refused.stderr == "dlstudy: standard output is closed; nothing was done\n"
+    assert json.loads(started(["show", "mlp", "--json"], "").stdout)["state"] == "unlocked"  # not learned
+    quiet = started(["done", "mlp"], ">&- 2>&-")
+    assert quiet.returncode == 1
 
 
 def test_missing_guide_file_is_a_clean_error(tmp_path):

@@ -222,9 +222,16 @@ def test_sections_hashed_on_two_threads_have_the_digests_hashed_one_by_one(sizes
     assert section_cache._digests(texts, b"salt") == [section_cache._digest(text, b"salt") for text in texts]
 
 
+def _levels(first: str, second: str) -> str:
+    return ("levels:\n"
+            f"- {{id: basics, title: Basics, domain: core, rank: 0, topics: [{first}]}}\n"
+            f"- {{id: more, title: More, domain: core, rank: 1, topics: [{second}]}}\n")
+
+
 def test_an_edit_that_keeps_the_graph_skips_its_checks_and_one_that_changes_it_is_checked(tmp_path, monkeypatch):
-    requires, track = {"a": [], "b": ["a"], "c": ["b"]}, {"t": ["a", "b", "c"]}
-    path, cache = write_guide(tmp_path / "guide.yaml", requires, track, sections=2), tmp_path / "cache"
+    requires, track, levels = {"a": [], "b": ["a"], "c": ["b"]}, {"t": ["a", "b", "c"]}, _levels("a", "c")
+    path, cache = tmp_path / "guide.yaml", tmp_path / "cache"
+    path.write_text(guide_text(requires, track, sections=2) + levels)
     guide_cache.load(path, cache, outline=True)
     path.write_text(path.read_text().replace("goal c", "goal of c, edited"))
     checks = []
@@ -240,10 +247,12 @@ def test_an_edit_that_keeps_the_graph_skips_its_checks_and_one_that_changes_it_i
         other_code.setattr(guide_cache, "_makers", lambda: "another version")
         assert guide_cache._last_key(path, cache) is None
     checks.clear()
-    for changed, tracks, message in (({**requires, "a": ["c"]}, track, "prerequisite cycle"),
-                                     ({**requires, "c": ["b", "a"]}, track, "'a' is already implied through 'b'"),
-                                     (requires, {"t": ["a", "c", "b"]}, "lists 'c' before its prerequisite 'b'")):
-        path.write_text(guide_text(changed, tracks, sections=2))
+    for changed, tracks, ranked, message in (
+            ({**requires, "a": ["c"]}, track, levels, "prerequisite cycle"),
+            ({**requires, "c": ["b", "a"]}, track, levels, "'a' is already implied through 'b'"),
+            (requires, {"t": ["a", "c", "b"]}, levels, "lists 'c' before its prerequisite 'b'"),
+            (requires, track, _levels("c", "a"), "'c' requires 'a', which is first taught at core 1")):
+        path.write_text(guide_text(changed, tracks, sections=2) + ranked)
         with pytest.raises(GuideError, match=message):
             guide_cache.load(path, cache, outline=True)
-    assert len(checks) == 2  # the cycle is found before the implied prerequisites are looked for
+    assert len(checks) == 3  # the cycle is found before the implied prerequisites are looked for

@@ -22,6 +22,9 @@ class _ErrorBoundary(TyperGroup):
     """Turns a domain error into its message on stderr and exit status 1; bugs keep their traceback."""
 
     def invoke(self, ctx: Any) -> Any:
+        if sys.stdout is None:  # started with its descriptor closed: whatever the command says would be lost
+            echo("dlstudy: standard output is closed; nothing was done", err=True)
+            raise typer.Exit(1)
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # the last of the output, so that a full disk is reported, not ignored

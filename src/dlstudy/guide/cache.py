@@ -266,13 +266,13 @@ def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
 
 
 def _makers() -> str:
-    """The stat of the modules that make what is cached (see _MAKERS)."""
+    """The stat of the modules that make what is cached (see _MAKERS), and what else an entry depends on."""
     here = Path(__file__).parent
     parts = []
     for maker in _MAKERS:
         status = (here / maker).stat()
         parts.append(f"{status.st_size}.{status.st_mtime_ns}")
-    return f"{__version__}:{','.join(parts)}"
+    return f"{__version__}:{entries.PROTOCOL}:{marshal.version}:{sys.version_info[:2]}:{','.join(parts)}"
 
 
 def _write(value: object, entry: Path) -> None:
