@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -216,3 +217,20 @@ def _distance(a: str, b: str) -> int:
 @given(st.text("abcdeo", min_size=1, max_size=11), st.text("abcdeo", min_size=1, max_size=11))
 def test_typos_are_the_words_within_the_allowed_edits(term, word):
     assert wording.within_typos(term, word) == (_distance(term, word) <= (1 if len(term) < 8 else 2))
+
+
+def _words_plainly(text: str) -> list[str]:
+    """`wording.words` as first written: every chunk through the regular expression."""
+    found: list[str] = []
+    for chunk in text.split():
+        parts = re.findall(r"[^\W_]+", chunk)
+        found.extend(wording.normalize(part) for part in parts)
+        if len(parts) > 1:
+            found.append(wording.normalize("".join(parts)))
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab1_-.?' \n\tÉé²Ⅻ\u00a0\u2028"), max_size=30))
+def test_words_are_those_of_every_chunk_through_the_regular_expression(text):
+    assert wording.words(text) == _words_plainly(text)

