@@ -30,7 +30,8 @@ FORMAT_VERSION = 1
 class Checked(NamedTuple):
     """The prerequisites, tracks and levels of a guide read before without a problem. A guide with the same
     ones passes the same checks of the whole graph (cycles, implied prerequisites, the order of tracks and
-    levels), which are then not run again: most edits change none of them."""
+    levels), which are then not run again: most edits change none of them. A check of `_check_graph` that
+    comes to read anything else must be compared in `covers` too."""
 
     graph: TopicGraph
     tracks: tuple[Track, ...]
