@@ -158,16 +158,10 @@ class _SectionWalker(FieldReader):
         self.steps.append(Found(line, message, context, field, first))
 
     def read(self, node: yaml.Node, lines: int) -> SectionRead:
-        fields, context = self.mapping(node, _SECTION_KEYS, "section")
-        section_id = self.slug(fields.get("id"), context)
-        self._id_use("section", section_id, fields.get("id"), context)
-        title = self.text(fields.get("title"), context, "title")
+        fields, context, section_id, title = self._heading(node, _SECTION_KEYS, "section")
         groups = []
         for group_node in self.items(fields.get("groups"), context, "groups", required=True):
-            group_fields, group_context = self.mapping(group_node, _GROUP_KEYS, "group")
-            group_id = self.slug(group_fields.get("id"), group_context)
-            self._id_use("group", group_id, group_fields.get("id"), group_context)
-            group_title = self.text(group_fields.get("title"), group_context, "title")
+            group_fields, group_context, group_id, group_title = self._heading(group_node, _GROUP_KEYS, "group")
             topics = []
             for topic_node in self.items(group_fields.get("topics"), group_context, "topics", required=True):
                 topic = self._topic(topic_node, section_id or "", group_id or "")
@@ -176,6 +170,14 @@ class _SectionWalker(FieldReader):
             groups.append(GroupRead(group_id or "", group_title or "", tuple(topics)))
         steps = tuple(step for step in self.steps if step is not None)
         return SectionRead(section_id or "", title or "", tuple(groups), steps, SectionCards(tuple(self.cards)), lines)
+
+    def _heading(self, node: yaml.Node, keys: dict[str, bool],
+                 kind: str) -> tuple[dict[str, yaml.Node], str | None, str | None, str | None]:
+        """A section's or group's fields, context, id (its use noted) and title."""
+        fields, context = self.mapping(node, keys, kind)
+        item_id = self.slug(fields.get("id"), context)
+        self._id_use(kind, item_id, fields.get("id"), context)
+        return fields, context, item_id, self.text(fields.get("title"), context, "title")
 
     def _id_use(self, kind: str, value: str | None, node: yaml.Node | None, context: str | None) -> None:
         if value is not None and node is not None:
