@@ -198,12 +198,10 @@ def _content_key(path: Path, content: bytes, cache: Path) -> tuple[SectionCache,
 
 @functools.cache
 def _makers_digest() -> bytes:
-    """What else an entry depends on: dlstudy's version, the formats that read it back (pickle's protocol,
-    marshal's, which changes with Python's version) and the code of the makers."""
+    """What else an entry depends on: the formats (`_formats`) and the code of the makers."""
     import hashlib
 
-    digest = hashlib.blake2b(f"{__version__}\0{entries.PROTOCOL}\0{marshal.version}\0{sys.version_info[:2]}".encode(),
-                             digest_size=32)
+    digest = hashlib.blake2b(_formats().encode(), digest_size=32)
     here = Path(__file__).parent
     for maker in _MAKERS:
         digest.update((here / maker).read_bytes())
@@ -268,11 +266,14 @@ def _remember(path: Path, cache: Path, key: str, content: bytes) -> None:
 def _makers() -> str:
     """The stat of the modules that make what is cached (see _MAKERS), and what else an entry depends on."""
     here = Path(__file__).parent
-    parts = []
-    for maker in _MAKERS:
-        status = (here / maker).stat()
-        parts.append(f"{status.st_size}.{status.st_mtime_ns}")
-    return f"{__version__}:{entries.PROTOCOL}:{marshal.version}:{sys.version_info[:2]}:{','.join(parts)}"
+    stats = [(here / maker).stat() for maker in _MAKERS]
+    return f"{_formats()}\0{','.join(f'{status.st_size}.{status.st_mtime_ns}' for status in stats)}"
+
+
+def _formats() -> str:
+    """dlstudy's version and the formats that read an entry back: pickle's protocol, marshal's (which changes
+    with Python's version)."""
+    return f"{__version__}\0{entries.PROTOCOL}\0{marshal.version}\0{sys.version_info[:2]}"
 
 
 def _write(value: object, entry: Path) -> None:
